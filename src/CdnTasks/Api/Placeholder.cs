@@ -1,0 +1,1 @@
+namespace CdnTasks.Api { internal static class Placeholder { } }
