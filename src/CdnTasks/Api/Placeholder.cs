@@ -1,1 +1,0 @@
-namespace CdnTasks.Api { internal static class Placeholder { } }
