@@ -1,0 +1,82 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System;
+using System.Net;
+
+namespace CdnTasks.Api
+{
+    /// <summary>What kind of failure a <see cref="CdnApiException"/> describes.</summary>
+    public enum CdnFailureKind
+    {
+        /// <summary>The service answered with an error status and (usually) an error body.</summary>
+        Service,
+
+        /// <summary>The request did not complete within the configured timeout.</summary>
+        Timeout,
+
+        /// <summary>The service could not be reached or the connection broke.</summary>
+        Connection,
+
+        /// <summary>The service answered, but the body could not be understood.</summary>
+        MalformedResponse,
+    }
+
+    /// <summary>
+    /// A failed call to the CDN API: carries what the service said (HTTP status, error code, message,
+    /// request id) so that callers can report it faithfully. Never carries credentials.
+    /// </summary>
+    public sealed class CdnApiException : Exception
+    {
+        /// <summary>Creates an exception for a failed call.</summary>
+        public CdnApiException(
+            CdnFailureKind kind,
+            string message,
+            string operation,
+            HttpStatusCode? statusCode = null,
+            string errorCode = null,
+            string serviceMessage = null,
+            string requestId = null,
+            string bodySnippet = null,
+            Exception innerException = null)
+            : base(message, innerException)
+        {
+            Kind = kind;
+            Operation = operation;
+            StatusCode = statusCode;
+            ErrorCode = errorCode;
+            ServiceMessage = serviceMessage;
+            RequestId = requestId;
+            BodySnippet = bodySnippet;
+        }
+
+        /// <summary>Gets the kind of failure.</summary>
+        public CdnFailureKind Kind { get; }
+
+        /// <summary>Gets the API operation name, for example ShowUrlTaskInfo.</summary>
+        public string Operation { get; }
+
+        /// <summary>Gets the HTTP status, when a response was received.</summary>
+        public HttpStatusCode? StatusCode { get; }
+
+        /// <summary>Gets the service error code, for example APIGW.0301 or CDN.0001.</summary>
+        public string ErrorCode { get; }
+
+        /// <summary>Gets the service's own error message.</summary>
+        public string ServiceMessage { get; }
+
+        /// <summary>Gets the request id the service assigned (X-Request-Id or request_id).</summary>
+        public string RequestId { get; }
+
+        /// <summary>Gets the first bytes of an unexpected response body, for diagnosis.</summary>
+        public string BodySnippet { get; }
+
+        /// <summary>Gets or sets how many attempts were made before giving up.</summary>
+        public int Attempts { get; internal set; } = 1;
+
+        /// <summary>Gets or sets the clock difference (server minus local) when the service reported an expired signature.</summary>
+        public TimeSpan? ClockSkew { get; internal set; }
+
+        /// <summary>Gets or sets a value indicating whether a write may have been processed although it failed.</summary>
+        public bool MayHaveBeenProcessed { get; internal set; }
+    }
+}

@@ -1,0 +1,509 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using CdnTasks.Api.Json;
+using CdnTasks.Api.Signing;
+
+namespace CdnTasks.Api
+{
+    /// <summary>
+    /// The single request pipeline every call goes through: rate-limit (per API, process-wide) → sign
+    /// (SDK-HMAC-SHA256) → send with a per-attempt timeout → read the body as a stream → map errors →
+    /// retry with backoff → log one redacted line per request. One instance serves one command.
+    /// </summary>
+    internal sealed class CdnTransport
+    {
+        private const int MaxErrorBodyBytes = 64 * 1024;
+        private static readonly ConcurrentDictionary<string, HttpClient> s_clients = new ConcurrentDictionary<string, HttpClient>(StringComparer.Ordinal);
+        private static readonly string s_userAgent = BuildUserAgent();
+
+        private readonly CdnSettings _settings;
+        private readonly ICdnLog _log;
+        private readonly HttpClient _client;
+        private int _endpointIndex;
+        private int _retryWarned;
+        private long _requests;
+        private long _retries;
+
+        /// <summary>Creates the pipeline for one command.</summary>
+        public CdnTransport(CdnSettings settings, CdnCredential credential, ICdnLog log)
+        {
+            _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+            Credential = credential ?? throw new ArgumentNullException(nameof(credential));
+            _log = log ?? NullCdnLog.Instance;
+            _client = GetClient(settings);
+        }
+
+        /// <summary>Gets the credential requests are signed with.</summary>
+        public CdnCredential Credential { get; private set; }
+
+        /// <summary>Gets the settings in force.</summary>
+        public CdnSettings Settings => _settings;
+
+        /// <summary>Gets how many HTTP requests this pipeline sent (attempts included).</summary>
+        public long RequestCount => Interlocked.Read(ref _requests);
+
+        /// <summary>Gets how many retries this pipeline made.</summary>
+        public long RetryCount => Interlocked.Read(ref _retries);
+
+        /// <summary>Gets the User-Agent sent with every request.</summary>
+        public static string UserAgent => s_userAgent;
+
+        /// <summary>Replaces the credential (after domain-id discovery).</summary>
+        public void UseCredential(CdnCredential credential) => Credential = credential ?? throw new ArgumentNullException(nameof(credential));
+
+        /// <summary>
+        /// Sends a request and reads a successful body with <paramref name="readBody"/> straight from the response
+        /// stream. Throws <see cref="CdnApiException"/> for every failure except cancellation by the caller,
+        /// which surfaces as <see cref="OperationCanceledException"/>.
+        /// </summary>
+        public async Task<T> SendAsync<T>(CdnRequest request, Func<Stream, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
+        {
+            CdnOperation operation = request.Operation;
+            string query = SdkEncoding.CanonicalQuery(request.Query);
+            string pathAndQuery = query.Length == 0 ? request.Path : request.Path + "?" + query;
+            RateLimiter limiter = RateLimiter.For(operation, Credential.AccessKey, _settings.RateLimit);
+            int maxAttempts = _settings.MaxRetry + 1;
+
+            for (int attempt = 1; ; attempt++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (limiter != null)
+                {
+                    TimeSpan waited = await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    if (waited > TimeSpan.FromSeconds(1))
+                    {
+                        _log.Debug($"Rate limiter held {operation.Name} for {waited.TotalMilliseconds:0} ms.");
+                    }
+                }
+
+                Uri baseUri = request.EndpointOverride ?? _settings.Endpoints[Volatile.Read(ref _endpointIndex) % _settings.Endpoints.Count];
+                CdnApiException failure;
+                bool connectionRefused = false;
+                bool hostUnreachable = false;
+                TimeSpan? retryAfter = null;
+                try
+                {
+                    return await SendOnceAsync(request, baseUri, pathAndQuery, query, readBody, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AttemptFailedException attemptFailure)
+                {
+                    failure = attemptFailure.Failure;
+                    connectionRefused = attemptFailure.ConnectionRefused;
+                    hostUnreachable = attemptFailure.HostUnreachable;
+                    retryAfter = attemptFailure.RetryAfter;
+                }
+
+                failure.Attempts = attempt;
+
+                // Several endpoints for a region: fail over only when the host could not be reached at all.
+                if (hostUnreachable && request.EndpointOverride == null && _settings.Endpoints.Count > 1 && attempt < _settings.Endpoints.Count + maxAttempts)
+                {
+                    int next = Interlocked.Increment(ref _endpointIndex) % _settings.Endpoints.Count;
+                    _log.Verbose($"{baseUri.GetLeftPart(UriPartial.Authority)} is unreachable ({failure.Message}); failing over to {_settings.Endpoints[next].GetLeftPart(UriPartial.Authority)}.");
+                    if (next != 0)
+                    {
+                        continue;
+                    }
+                }
+
+                if (attempt >= maxAttempts || !RetryPolicy.IsRetryable(operation, failure, connectionRefused))
+                {
+                    if (operation.IsWrite && !connectionRefused && !(failure.Kind == CdnFailureKind.Service && (int)(failure.StatusCode ?? 0) < 500 && (int)(failure.StatusCode ?? 0) != 0))
+                    {
+                        failure.MayHaveBeenProcessed = failure.Kind != CdnFailureKind.Service || (int)(failure.StatusCode ?? 0) >= 500;
+                    }
+
+                    throw failure;
+                }
+
+                TimeSpan delay = RetryPolicy.Delay(attempt, _settings.BaseRetryDelay, _settings.MaxRetryDelay, retryAfter);
+                Interlocked.Increment(ref _retries);
+                string reason = Describe(failure);
+                _log.Verbose($"Retrying {operation.Method} {request.Path} in {delay.TotalSeconds:0.0} s (attempt {attempt + 1} of {maxAttempts}) after {reason}.");
+                if (Interlocked.Exchange(ref _retryWarned, 1) == 0)
+                {
+                    _log.Warning($"{operation.Name}: {reason}; retrying (up to {maxAttempts} attempts). Use -Verbose to see each retry.");
+                }
+
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<T> SendOnceAsync<T>(CdnRequest request, Uri baseUri, string pathAndQuery, string canonicalQuery, Func<Stream, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
+        {
+            CdnOperation operation = request.Operation;
+            var uri = new Uri(baseUri, pathAndQuery);
+            string host = uri.IsDefaultPort ? uri.IdnHost : uri.IdnHost + ":" + uri.Port.ToString(CultureInfo.InvariantCulture);
+            string sdkDate = SdkSigner.FormatSdkDate(DateTime.UtcNow);
+            string token = Credential.GetSecurityTokenPlain();
+            var signed = new List<KeyValuePair<string, string>>(4)
+            {
+                new KeyValuePair<string, string>("host", host),
+                new KeyValuePair<string, string>("x-sdk-date", sdkDate),
+            };
+            if (operation.NeedsDomainId && Credential.DomainId != null)
+            {
+                signed.Add(new KeyValuePair<string, string>("x-domain-id", Credential.DomainId));
+            }
+
+            if (token != null)
+            {
+                signed.Add(new KeyValuePair<string, string>("x-security-token", token));
+            }
+
+            byte[] body = request.Body;
+            string bodyHash = SdkSigner.HashHex(body ?? Array.Empty<byte>(), 0, body?.Length ?? 0);
+            byte[] key = Credential.GetSecretKeyUtf8();
+            string authorization;
+            try
+            {
+                authorization = SdkSigner.Sign(operation.Method, request.Path, canonicalQuery, signed, bodyHash, Credential.AccessKey, key);
+            }
+            finally
+            {
+                Array.Clear(key, 0, key.Length);
+            }
+
+            using (var message = new HttpRequestMessage(new HttpMethod(operation.Method), uri))
+            {
+                message.Headers.TryAddWithoutValidation("Authorization", authorization);
+                foreach (KeyValuePair<string, string> header in signed)
+                {
+                    if (header.Key != "host")
+                    {
+                        message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    }
+                }
+
+                message.Headers.TryAddWithoutValidation("User-Agent", s_userAgent);
+                message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                if (body != null)
+                {
+                    message.Content = new ByteArrayContent(body);
+                    message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                }
+
+                LogRequestHeaders(message);
+                var stopwatch = Stopwatch.StartNew();
+                Interlocked.Increment(ref _requests);
+                using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    attemptCts.CancelAfter(_settings.Timeout);
+                    HttpResponseMessage response;
+                    try
+                    {
+                        response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw Timeout(operation, uri, stopwatch);
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        throw ConnectionFailure(operation, uri, ex, stopwatch);
+                    }
+
+                    using (response)
+                    {
+                        string requestId = RequestId(response);
+                        int status = (int)response.StatusCode;
+                        try
+                        {
+                            if (response.IsSuccessStatusCode)
+                            {
+                                T result = await ReadSuccessAsync(operation, response, requestId, readBody, attemptCts.Token).ConfigureAwait(false);
+                                _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
+                                return result;
+                            }
+
+                            string errorBody = await ReadLimitedAsync(response.Content, attemptCts.Token).ConfigureAwait(false);
+                            _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
+                            CdnApiException failure = ServiceFailure(operation, response, errorBody, requestId);
+                            throw new AttemptFailedException(failure, RetryPolicy.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow));
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            throw Timeout(operation, uri, stopwatch);
+                        }
+                        catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+                        {
+                            throw ConnectionFailure(operation, uri, ex, stopwatch, requestId, status);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static async Task<T> ReadSuccessAsync<T>(CdnOperation operation, HttpResponseMessage response, string requestId, Func<Stream, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
+        {
+            string mediaType = response.Content?.Headers.ContentType?.MediaType;
+            using (Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var capture = new PrefixCaptureStream(raw))
+            {
+                bool json = mediaType != null && mediaType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0;
+                if (!json)
+                {
+                    // Read a little to show what came instead (an HTML page from a proxy, usually).
+                    await capture.ReadAsync(new byte[200], 0, 200, cancellationToken).ConfigureAwait(false);
+                    throw new AttemptFailedException(Malformed(operation, response, requestId, capture, $"the content type is '{mediaType ?? "(none)"}', not JSON"));
+                }
+
+                try
+                {
+                    T result = await readBody(capture, cancellationToken).ConfigureAwait(false);
+                    if (result == null)
+                    {
+                        throw new AttemptFailedException(Malformed(operation, response, requestId, capture, capture.BytesRead == 0 ? "the body is empty" : "the body is JSON null"));
+                    }
+
+                    return result;
+                }
+                catch (JsonException ex)
+                {
+                    throw new AttemptFailedException(Malformed(operation, response, requestId, capture, capture.BytesRead == 0 ? "the body is empty" : "the body is not valid JSON (" + ex.Message + ")", ex));
+                }
+            }
+        }
+
+        private static CdnApiException Malformed(CdnOperation operation, HttpResponseMessage response, string requestId, PrefixCaptureStream capture, string problem, Exception inner = null)
+        {
+            string snippet = capture.PrefixText();
+            string message = $"{operation.Name}: the service answered HTTP {(int)response.StatusCode} but {problem}; request id {requestId ?? "(none)"}; the body starts with: '{Truncate(snippet, 120)}'.";
+            return new CdnApiException(CdnFailureKind.MalformedResponse, message, operation.Name, response.StatusCode, "MalformedResponse", problem, requestId, snippet, inner);
+        }
+
+        private static CdnApiException ServiceFailure(CdnOperation operation, HttpResponseMessage response, string body, string headerRequestId)
+        {
+            int status = (int)response.StatusCode;
+            string code = null;
+            string serviceMessage = null;
+            string requestId = headerRequestId;
+            bool parsed = ErrorParser.TryParse(body, out code, out serviceMessage, out string bodyRequestId);
+            requestId = requestId ?? bodyRequestId;
+            string snippet = parsed ? null : Truncate(Flatten(body), 200);
+            if (!parsed)
+            {
+                code = "HTTP" + status.ToString(CultureInfo.InvariantCulture);
+                serviceMessage = string.IsNullOrWhiteSpace(snippet)
+                    ? $"{response.ReasonPhrase} (no error body)"
+                    : $"{response.ReasonPhrase}; the body starts with: '{Truncate(snippet, 120)}'";
+            }
+
+            string text = $"{operation.Name} failed: {code}: {serviceMessage} (HTTP {status}; request id {requestId ?? "(none)"}).";
+            var failure = new CdnApiException(CdnFailureKind.Service, text, operation.Name, response.StatusCode, code, serviceMessage, requestId, snippet);
+            if (status == 401 && serviceMessage != null && serviceMessage.IndexOf("expired", StringComparison.OrdinalIgnoreCase) >= 0 && response.Headers.Date.HasValue)
+            {
+                failure.ClockSkew = response.Headers.Date.Value - DateTimeOffset.UtcNow;
+            }
+
+            return failure;
+        }
+
+        private static AttemptFailedException Timeout(CdnOperation operation, Uri uri, Stopwatch stopwatch) =>
+            new AttemptFailedException(new CdnApiException(
+                CdnFailureKind.Timeout,
+                $"{operation.Name}: {operation.Method} {uri.AbsolutePath} did not complete within the timeout ({stopwatch.Elapsed.TotalSeconds:0.#} s). Raise it with Set-CdnConfig -TimeoutSec or CDNTASKS_TIMEOUT_SEC.",
+                operation.Name,
+                errorCode: "Timeout",
+                innerException: new TimeoutException()));
+
+        private static AttemptFailedException ConnectionFailure(CdnOperation operation, Uri uri, Exception ex, Stopwatch stopwatch, string requestId = null, int? status = null)
+        {
+            SocketException socket = Find<SocketException>(ex);
+            bool refused = socket != null && socket.SocketErrorCode == SocketError.ConnectionRefused && status == null;
+            bool unreachable = status == null && (refused || Find<AuthenticationException>(ex) != null
+                || (socket != null && (socket.SocketErrorCode == SocketError.HostNotFound || socket.SocketErrorCode == SocketError.HostUnreachable
+                    || socket.SocketErrorCode == SocketError.NetworkUnreachable || socket.SocketErrorCode == SocketError.TryAgain || socket.SocketErrorCode == SocketError.NoData)));
+            string detail = Innermost(ex).Message;
+            string what = status == null
+                ? $"could not reach {uri.GetLeftPart(UriPartial.Authority)}: {detail}"
+                : $"the connection broke while reading the HTTP {status} response (request id {requestId ?? "(none)"}): {detail}";
+            var failure = new CdnApiException(
+                CdnFailureKind.Connection,
+                $"{operation.Name}: {operation.Method} {uri.AbsolutePath} failed after {stopwatch.ElapsedMilliseconds} ms: {what}",
+                operation.Name,
+                status.HasValue ? (HttpStatusCode?)status.Value : null,
+                errorCode: refused ? "ConnectionRefused" : "ConnectionFailed",
+                requestId: requestId,
+                innerException: ex);
+            return new AttemptFailedException(failure) { ConnectionRefused = refused, HostUnreachable = unreachable };
+        }
+
+        private void LogRequestHeaders(HttpRequestMessage message)
+        {
+            var builder = new StringBuilder();
+            builder.Append(message.Method).Append(' ').Append(message.RequestUri.PathAndQuery);
+            foreach (KeyValuePair<string, IEnumerable<string>> header in message.Headers)
+            {
+                builder.Append("; ").Append(header.Key).Append(": ").Append(Redact(header.Key, string.Join(",", header.Value)));
+            }
+
+            _log.Debug(builder.ToString());
+        }
+
+        /// <summary>Redacts secrets from a header value: the signature, the security token.</summary>
+        internal static string Redact(string name, string value)
+        {
+            if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                int access = value.IndexOf("Access=", StringComparison.Ordinal);
+                int comma = access >= 0 ? value.IndexOf(',', access) : -1;
+                string ak = access >= 0 && comma > access ? value.Substring(access + 7, comma - access - 7) : string.Empty;
+                return $"SDK-HMAC-SHA256 Access={CdnCredential.Mask(ak)}, SignedHeaders=..., Signature=<redacted>";
+            }
+
+            if (string.Equals(name, "X-Security-Token", StringComparison.OrdinalIgnoreCase))
+            {
+                return "<redacted>";
+            }
+
+            return value;
+        }
+
+        private static string RequestId(HttpResponseMessage response)
+        {
+            foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
+            {
+                if (string.Equals(header.Key, "X-Request-Id", StringComparison.OrdinalIgnoreCase))
+                {
+                    return header.Value.FirstOrDefault();
+                }
+            }
+
+            return null;
+        }
+
+        private static async Task<string> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
+        {
+            if (content == null)
+            {
+                return string.Empty;
+            }
+
+            using (Stream stream = await content.ReadAsStreamAsync().ConfigureAwait(false))
+            {
+                var buffer = new byte[MaxErrorBodyBytes];
+                int total = 0;
+                int read;
+                while (total < buffer.Length && (read = await stream.ReadAsync(buffer, total, buffer.Length - total, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                }
+
+                return Encoding.UTF8.GetString(buffer, 0, total);
+            }
+        }
+
+        private static HttpClient GetClient(CdnSettings settings)
+        {
+            string key = (settings.Proxy?.AbsoluteUri ?? "system") + "|" + (settings.ProxyCredential?.UserName ?? string.Empty);
+            return s_clients.GetOrAdd(key, _ =>
+            {
+                var handler = new HttpClientHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                    MaxConnectionsPerServer = 64,
+                };
+                if (settings.Proxy != null)
+                {
+                    handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+                    handler.UseProxy = true;
+                }
+
+                return new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            });
+        }
+
+        /// <summary>Gets the proxy configured on the shared client for these settings (for tests and Get-CdnConfig).</summary>
+        internal static IWebProxy ProxyFor(CdnSettings settings) => settings.Proxy == null ? null : new WebProxy(settings.Proxy);
+
+        private static string BuildUserAgent()
+        {
+            string version = typeof(CdnTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+            string framework = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+            string os = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+            return $"CdnTasks/{version} (PowerShell module; {framework.Trim()}; {os.Trim()})";
+        }
+
+        private static string Describe(CdnApiException failure)
+        {
+            switch (failure.Kind)
+            {
+                case CdnFailureKind.Service:
+                    return $"HTTP {(int)(failure.StatusCode ?? 0)} {failure.ErrorCode}";
+                case CdnFailureKind.Timeout:
+                    return "a timeout";
+                case CdnFailureKind.MalformedResponse:
+                    return $"a malformed HTTP {(int)(failure.StatusCode ?? 0)} response";
+                default:
+                    return "a connection failure (" + Innermost(failure).Message + ")";
+            }
+        }
+
+        private static T Find<T>(Exception ex)
+            where T : Exception
+        {
+            for (Exception current = ex; current != null; current = current.InnerException)
+            {
+                if (current is T match)
+                {
+                    return match;
+                }
+            }
+
+            return null;
+        }
+
+        private static Exception Innermost(Exception ex)
+        {
+            Exception current = ex;
+            while (current.InnerException != null)
+            {
+                current = current.InnerException;
+            }
+
+            return current;
+        }
+
+        private static string Flatten(string text) => text == null ? string.Empty : new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
+
+        private static string Truncate(string text, int length) => text == null || text.Length <= length ? text : text.Substring(0, length) + "...";
+
+        /// <summary>One failed attempt, before the retry decision.</summary>
+        private sealed class AttemptFailedException : Exception
+        {
+            public AttemptFailedException(CdnApiException failure, TimeSpan? retryAfter = null)
+                : base(failure.Message, failure)
+            {
+                Failure = failure;
+                RetryAfter = retryAfter;
+            }
+
+            public CdnApiException Failure { get; }
+
+            public TimeSpan? RetryAfter { get; }
+
+            public bool ConnectionRefused { get; set; }
+
+            public bool HostUnreachable { get; set; }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System;
+using System.Net;
+
+namespace CdnTasks.Api
+{
+    /// <summary>
+    /// Decides whether a failed attempt is retried and how long to wait: exponential backoff with full
+    /// jitter, honouring Retry-After, capped by the configured maximum delay.
+    /// </summary>
+    internal static class RetryPolicy
+    {
+        private static readonly object s_randomGate = new object();
+        private static readonly Random s_random = new Random();
+
+        /// <summary>
+        /// Returns true when the failure may be retried. Reads are retried on throttling, gateway/server errors,
+        /// connection failures and timeouts. Writes only when the request certainly was not processed
+        /// (throttled, or the connection was refused before anything was sent).
+        /// </summary>
+        public static bool IsRetryable(CdnOperation operation, CdnApiException failure, bool connectionRefused)
+        {
+            switch (failure.Kind)
+            {
+                case CdnFailureKind.Service:
+                    int status = (int)(failure.StatusCode ?? 0);
+                    if (status == 429)
+                    {
+                        return true;
+                    }
+
+                    return !operation.IsWrite && (status == 500 || status == 502 || status == 503 || status == 504);
+                case CdnFailureKind.Connection:
+                    return !operation.IsWrite || connectionRefused;
+                case CdnFailureKind.Timeout:
+                    return !operation.IsWrite;
+                case CdnFailureKind.MalformedResponse:
+                    // A proxy's HTML page or a truncated body on a read: try again; on a write we cannot know.
+                    return !operation.IsWrite;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>The wait before retry number <paramref name="retry"/> (1 = first retry).</summary>
+        public static TimeSpan Delay(int retry, TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan? retryAfter)
+        {
+            double capMs = Math.Min(maxDelay.TotalMilliseconds, baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30)));
+            double jitterMs;
+            lock (s_randomGate)
+            {
+                jitterMs = s_random.NextDouble() * capMs;
+            }
+
+            if (retryAfter.HasValue)
+            {
+                // The service said when; add a little jitter so parallel callers do not return together.
+                double afterMs = Math.Min(maxDelay.TotalMilliseconds, retryAfter.Value.TotalMilliseconds);
+                return TimeSpan.FromMilliseconds(afterMs + Math.Min(jitterMs, 250));
+            }
+
+            return TimeSpan.FromMilliseconds(jitterMs);
+        }
+
+        /// <summary>Reads a Retry-After header value (seconds or an HTTP date).</summary>
+        public static TimeSpan? ParseRetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue value, DateTimeOffset now)
+        {
+            if (value == null)
+            {
+                return null;
+            }
+
+            if (value.Delta.HasValue)
+            {
+                return value.Delta.Value < TimeSpan.Zero ? TimeSpan.Zero : value.Delta.Value;
+            }
+
+            if (value.Date.HasValue)
+            {
+                TimeSpan delta = value.Date.Value - now;
+                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            }
+
+            return null;
+        }
+
+        /// <summary>Returns true for the statuses that are worth a retry on reads (for messages).</summary>
+        public static bool IsTransientStatus(HttpStatusCode status) =>
+            (int)status == 429 || (int)status == 500 || (int)status == 502 || (int)status == 503 || (int)status == 504;
+    }
+}

@@ -1,0 +1,18 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+namespace CdnTasks.Commands
+{
+    /// <summary>
+    /// The stable error ids of the module (the part before the comma of a FullyQualifiedErrorId). Service
+    /// errors use <c>CdnApi.&lt;service error code&gt;</c>, for example <c>CdnApi.APIGW.0301</c>.
+    /// </summary>
+    internal static class ErrorIds
+    {
+        public const string CredentialNotFound = nameof(CredentialNotFound);
+        public const string InvalidConfiguration = nameof(InvalidConfiguration);
+        public const string InvalidTimeRange = nameof(InvalidTimeRange);
+        public const string InvalidUrl = nameof(InvalidUrl);
+        public const string InvalidParameterCombination = nameof(InvalidParameterCombination);
+        public const string ServicePrefix = "CdnApi.";
+    }
+}

@@ -1,0 +1,184 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using CdnTasks.Api;
+using CdnTasks.Api.Paging;
+
+namespace CdnTasks.Commands
+{
+    /// <summary>
+    /// Get-CdnUrlTask: the URL records of cache purge and prefetch tasks (ShowUrlTaskInfo), streamed page by
+    /// page across 24-hour windows, newest first.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "CdnUrlTask", DefaultParameterSetName = RangeSet, SupportsPaging = true)]
+    [OutputType(typeof(CdnUrlTask))]
+    public sealed class GetCdnUrlTaskCommand : CdnCmdlet
+    {
+        private const string RangeSet = "Range";
+        private const int ProgressActivityId = 0x0CD1;
+        private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+
+        /// <summary>Gets or sets the start of the range (default: 24 hours before -EndTime).</summary>
+        [Parameter(ParameterSetName = RangeSet)]
+        public DateTime StartTime { get; set; }
+
+        /// <summary>Gets or sets the end of the range (default: now). Fixed when the command starts.</summary>
+        [Parameter(ParameterSetName = RangeSet)]
+        public DateTime EndTime { get; set; }
+
+        /// <summary>Gets or sets the exact URL to look for.</summary>
+        [Parameter(ParameterSetName = RangeSet)]
+        [ValidateNotNullOrEmpty]
+        public string Url { get; set; }
+
+        /// <summary>Gets or sets the task type: Refresh (purge) or Preheating (prefetch).</summary>
+        [Parameter]
+        [ValidateSet("Refresh", "Preheating", IgnoreCase = true)]
+        public string TaskType { get; set; }
+
+        /// <summary>Gets or sets the URL status to match.</summary>
+        [Parameter]
+        [ValidateSet("processing", "succeed", "failed", "waiting", "refreshing", "preheating", IgnoreCase = true)]
+        public string Status { get; set; }
+
+        /// <summary>Gets or sets the file type: file or directory.</summary>
+        [Parameter(ParameterSetName = RangeSet)]
+        [ValidateSet("file", "directory", IgnoreCase = true)]
+        public string FileType { get; set; }
+
+        /// <summary>Gets or sets the records per request (1-100). A page size, never a cap.</summary>
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int PageSize { get; set; } = 100;
+
+        /// <summary>Gets or sets a value indicating whether to return every record in the range.</summary>
+        [Parameter]
+        public SwitchParameter All { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            DateTime now = DateTime.UtcNow;
+            long endMs = Normalize.ToEpochMs(MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? EndTime : now);
+            long startMs = MyInvocation.BoundParameters.ContainsKey(nameof(StartTime))
+                ? Normalize.ToEpochMs(StartTime)
+                : endMs - TimeWindows.MaxSpanMs;
+            if (startMs >= endMs)
+            {
+                ThrowValidationError(
+                    ErrorIds.InvalidTimeRange,
+                    $"-StartTime ({Normalize.FromEpochMs(startMs):u}) must be before -EndTime ({Normalize.FromEpochMs(endMs):u}).",
+                    StartTime);
+            }
+
+            if (Url != null && !IsAbsoluteHttpUrl(Url))
+            {
+                ThrowValidationError(ErrorIds.InvalidUrl, $"-Url '{Url}' is not an absolute http:// or https:// URL.", Url);
+            }
+
+            var filter = new UrlTaskFilter
+            {
+                Url = Url,
+                TaskType = TaskType?.ToUpperInvariant(),
+                Status = Status?.ToLowerInvariant(),
+                FileType = FileType?.ToLowerInvariant(),
+            };
+
+            bool firstGiven = PagingParameters.First != ulong.MaxValue;
+            bool onePage = !All && !firstGiven;
+            long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
+
+            RunCancellable(() =>
+            {
+                CdnClient client = Client;
+                Pager<CdnUrlTask> pager = client.UrlTaskPager(filter, startMs, endMs, PageSize);
+                pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
+                pager.First = first;
+                pager.Concurrency = onePage ? 1 : client.Transport.Settings.Concurrency;
+                WriteVerbose($"Range {Normalize.FromEpochMs(startMs):u} to {Normalize.FromEpochMs(endMs):u} (UTC) in {pager.SegmentCount} window(s) of at most 24 hours, newest first.");
+
+                if (PagingParameters.IncludeTotalCount)
+                {
+                    long total = Await(pager.CountAllAsync(CancellationToken));
+                    WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
+                }
+
+                Stream(pager, showProgress: !onePage);
+
+                if (onePage && pager.Emitted >= PageSize)
+                {
+                    long total = Await(pager.CountAllAsync(CancellationToken));
+                    long remaining = total - pager.Skip - pager.Emitted;
+                    if (remaining > 0)
+                    {
+                        WriteWarning(string.Format(
+                            CultureInfo.InvariantCulture,
+                            "Showing the first {0:N0} of {1:N0} matching records. Use -All to get every record, or -First N to get N of them.",
+                            pager.Emitted,
+                            total - pager.Skip));
+                    }
+                }
+            });
+        }
+
+        private static bool IsAbsoluteHttpUrl(string value) =>
+            Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && !string.IsNullOrEmpty(uri.Host);
+
+        private void Stream(Pager<CdnUrlTask> pager, bool showProgress)
+        {
+            var progressClock = Stopwatch.StartNew();
+            bool progressShown = false;
+            IAsyncEnumerator<CdnUrlTask> records = pager.ReadAsync(CancellationToken).GetAsyncEnumerator(CancellationToken);
+            try
+            {
+                while (MoveNext(records))
+                {
+                    WriteObject(records.Current);
+                    if (showProgress && progressClock.Elapsed >= s_progressInterval)
+                    {
+                        progressClock.Restart();
+                        progressShown = true;
+                        WriteProgress(Progress(pager));
+                    }
+                }
+            }
+            catch (CdnApiException failure)
+            {
+                ThrowTerminatingError(ToErrorRecord(failure, Target(pager)));
+            }
+            finally
+            {
+                records.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                if (progressShown)
+                {
+                    ProgressRecord done = Progress(pager);
+                    done.RecordType = ProgressRecordType.Completed;
+                    WriteProgress(done);
+                }
+            }
+        }
+
+        private static ProgressRecord Progress(Pager<CdnUrlTask> pager)
+        {
+            long known = pager.KnownTotal(out bool complete);
+            long emitted = pager.Emitted;
+            string of = complete ? $" of {known:N0}" : string.Empty;
+            var record = new ProgressRecord(ProgressActivityId, "Get-CdnUrlTask", $"{emitted:N0}{of} records, window {pager.CurrentSegment + 1} of {pager.SegmentCount}");
+            if (complete && known > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, emitted * 100 / known);
+            }
+
+            return record;
+        }
+
+        private string Target(Pager<CdnUrlTask> pager) =>
+            $"Get-CdnUrlTask window {pager.CurrentSegment + 1} of {pager.SegmentCount}, after {pager.Emitted} records";
+    }
+}
