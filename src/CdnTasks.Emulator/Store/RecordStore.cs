@@ -25,6 +25,10 @@ internal sealed class UrlFilter
     /// <summary>Task id.</summary>
     public long? TaskId { get; init; }
 
+    /// <summary>Cache key of the non-range filters.</summary>
+    public (string? Url, bool? Preheat, UrlStatus? Status, bool? Directory, long? TaskId, long? Start, long? End) Key =>
+        (Url, Preheat, Status, Directory, TaskId, Start, End);
+
     /// <summary>True when only the range filters.</summary>
     public bool RangeOnly => Url is null && Preheat is null && Status is null && Directory is null && TaskId is null;
 }
@@ -45,6 +49,8 @@ internal sealed class RecordStore
     private long _nextRecordId;
     private long _nextTaskId;
     private long _arrived;
+    private long _minDynamicTime = long.MaxValue;
+    private readonly Dictionary<object, int[]> _matchCache = new();
 
     /// <summary>Creates the store with the generated data.</summary>
     public RecordStore(EmulatorOptions options, long now)
@@ -120,6 +126,32 @@ internal sealed class RecordStore
                 }
 
                 return (total, page);
+            }
+
+            // Filtered scans are cached while the data cannot change under them: no insert since (the
+            // cache is cleared on insert) and no time-dependent record in the range when filtering by status.
+            bool cacheable = filter.Status is null || hi <= LowerBound(_minDynamicTime);
+            if (cacheable)
+            {
+                if (!_matchCache.TryGetValue(filter.Key, out int[]? matches))
+                {
+                    var list = new List<int>();
+                    for (int i = lo; i < hi; i++)
+                    {
+                        if (Matches(_records[i], filter, now)) list.Add(i);
+                    }
+
+                    matches = list.ToArray();
+                    if (_matchCache.Count >= 64) _matchCache.Clear();
+                    _matchCache[filter.Key] = matches;
+                }
+
+                for (int k = matches.Length - 1 - offset, n = 0; k >= 0 && n < limit; k--, n++)
+                {
+                    page.Add(_records[matches[k]]);
+                }
+
+                return (matches.Length, page);
             }
 
             int count = 0;
@@ -202,6 +234,8 @@ internal sealed class RecordStore
 
     private void AddRecord(UrlRecord r)
     {
+        _matchCache.Clear();
+        if (r.Dynamic && r.CreateTime < _minDynamicTime) _minDynamicTime = r.CreateTime;
         r.Task.Urls.Add(r);
         int i = _records.Count;
         while (i > 0 && Compare(_records[i - 1], r) > 0) i--;
