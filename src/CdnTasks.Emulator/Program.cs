@@ -28,6 +28,12 @@ if (string.IsNullOrWhiteSpace(urls))
     urls = "http://127.0.0.1:0";
     builder.WebHost.UseUrls(urls);
 }
+else if (urls.Contains("://localhost:0", StringComparison.OrdinalIgnoreCase))
+{
+    // Kestrel cannot bind localhost to a dynamic port; use the IPv4 loopback instead.
+    urls = urls.Replace("://localhost:0", "://127.0.0.1:0", StringComparison.OrdinalIgnoreCase);
+    builder.WebHost.UseUrls(urls);
+}
 
 if (!options.AllowRemote)
 {
@@ -43,6 +49,7 @@ builder.Logging.ClearProviders();
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 
 builder.Services.AddSingleton(options);
@@ -88,5 +95,14 @@ if (options.ExitOnStdinClose)
     thread.Start();
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+{
+    Console.Error.WriteLine("Emulator failed to start: " + ex.Message);
+    return 1;
+}
+
 return 0;

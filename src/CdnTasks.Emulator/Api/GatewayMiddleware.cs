@@ -60,6 +60,13 @@ internal sealed class GatewayMiddleware
         {
             // Client went away.
         }
+        catch (Exception ex) when (!ctx.Response.HasStarted)
+        {
+            Console.Error.WriteLine($"Unhandled error for {ctx.Request.Method} {ctx.Request.Path}: {ex}");
+            ctx.Items.Remove(Responses.DiscardKey);
+            ctx.Response.Clear();
+            await Responses.Nested(ctx, 500, "CDN.0000", "Internal error.");
+        }
         finally
         {
             if (_options.Log)

@@ -95,7 +95,7 @@ internal static class DataGenerator
                     : preheat ? UrlStatus.Preheating : UrlStatus.Refreshing;
                 long modify = status is UrlStatus.Waiting ? task.CreateTime
                     : (task.CreateTime + rnd.Next(500, 60_000)) / 1000 * 1000;
-                if (modify < task.CreateTime) modify = task.CreateTime;
+                modify = Math.Max(task.CreateTime, Math.Min(modify, anchor));
                 string? cls = null, desc = null;
                 if (status == UrlStatus.Failed)
                 {
