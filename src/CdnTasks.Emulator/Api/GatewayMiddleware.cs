@@ -65,6 +65,7 @@ internal sealed class GatewayMiddleware
             Console.Error.WriteLine($"Unhandled error for {ctx.Request.Method} {ctx.Request.Path}: {ex}");
             ctx.Items.Remove(Responses.DiscardKey);
             ctx.Response.Clear();
+            ctx.Response.Headers["X-Request-Id"] = Responses.RequestId(ctx);
             await Responses.Nested(ctx, 500, "CDN.0000", "Internal error.");
         }
         finally
