@@ -201,6 +201,9 @@ function Invoke-Build {
 function Invoke-Test {
     Invoke-Build
     $null = New-Item -ItemType Directory -Force -Path $TestResults
+    # Both suites (and anything they start) test the BUILT module and emulator.
+    $env:CDNTASKS_MODULE_MANIFEST = $ManifestOut
+    $env:CDNTASKS_EMULATOR_DLL = $EmulatorDll
     $suites = [System.Collections.Generic.List[object]]::new()
 
     Write-Step 'xunit: tests/CdnTasks.Tests'
@@ -221,8 +224,7 @@ function Invoke-Test {
     $summary = Join-Path $TestResults 'pester-summary.json'
     if (Test-Path $summary) { Remove-Item $summary }
     $pesterExit = Invoke-ChildPwsh -File (Join-Path $RepoRoot 'tests/pester/Invoke-PesterSuite.ps1') `
-        -ArgumentList '-PesterPath', $pester, '-TestPath', (Join-Path $RepoRoot 'tests/pester'), '-ResultDirectory', $TestResults, '-SummaryPath', $summary `
-        -Environment @{ CDNTASKS_MODULE_MANIFEST = $ManifestOut; CDNTASKS_EMULATOR_DLL = $EmulatorDll }
+        -ArgumentList '-PesterPath', $pester, '-TestPath', (Join-Path $RepoRoot 'tests/pester'), '-ResultDirectory', $TestResults, '-SummaryPath', $summary
     if (Test-Path $summary) {
         $counts = Get-Content -Raw $summary | ConvertFrom-Json
         $suites.Add([pscustomobject]@{ Name = 'Pester'; Ran = $true; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped; Note = '' })
@@ -272,13 +274,15 @@ function Invoke-Demo {
         }
         if ($rc -ne 0) { throw "The demo failed (exit code $rc)." }
 
-        # The cmdlet's default range is the last 24 hours; ask the emulator about the same window.
+        # The cmdlet's default range is the last 24 hours; ask the emulator about the same window
+        # (epoch milliseconds, as the CDN API takes them).
+        $exported = @(Import-Csv (Join-Path $demoOut 'failed.csv')).Count
+        $all = Get-CdnEmulatorCount $emulator -Query @{ status = 'failed' }
         $end = [DateTimeOffset]::UtcNow
         $inRange = Get-CdnEmulatorCount $emulator -Query @{ status = 'failed'; start_time = $end.AddDays(-1).ToUnixTimeMilliseconds(); end_time = $end.ToUnixTimeMilliseconds() }
-        $all = Get-CdnEmulatorCount $emulator -Query @{ status = 'failed' }
-        $exported = @(Import-Csv (Join-Path $demoOut 'failed.csv')).Count
         Write-Host "Emulator: $inRange failed records in the last 24 hours ($all in all 3 days); exported: $exported"
-        if ($exported -ne $inRange) { Write-Warning "The export has $exported rows but the emulator counts $inRange failed records in the last 24 hours." }
+        if ($exported -eq $inRange) { Write-Host 'The export matches the emulator.' -ForegroundColor Green }
+        else { Write-Warning "The export has $exported rows but the emulator counts $inRange failed records in the last 24 hours." }
     }
     finally {
         Stop-CdnEmulator $emulator
