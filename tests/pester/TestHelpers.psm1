@@ -103,6 +103,7 @@ function Start-CdnEmulator {
             $null = $stderrCopy.Wait(2000)
             $stderrLog.Dispose(); $stdoutLog.Dispose()
             $stderr = (Get-Content -Raw "$logBase.err.log") -as [string]
+            Remove-Item -LiteralPath "$logBase.out.log", "$logBase.err.log" -ErrorAction SilentlyContinue
             throw "The emulator ($dll) $why.`nstdout:`n$($seen -join "`n")`nstderr:`n$stderr"
         }
         $line = $read.Result
@@ -196,8 +197,9 @@ function Get-CdnEmulatorCount {
 
 <#
 .SYNOPSIS
-Injects faults: -Script is the emulator's fault script (for example '3:429' = the next 3 requests get
-HTTP 429); -Probability and -Kinds inject random faults instead or as well.
+Injects faults: -Script is the emulator's fault script ("n:kind,...", for example '3:429'); -Probability
+and -Kinds (429, 500, 502, 503, 504, reset, truncate, html, empty, slow, ...) inject random faults.
+Setting faults restarts the emulator's request numbering.
 #>
 function Set-CdnEmulatorFaults {
     [CmdletBinding()]
@@ -210,7 +212,8 @@ function Set-CdnEmulatorFaults {
     $body = [ordered]@{}
     if ($PSBoundParameters.ContainsKey('Script')) { $body.script = $Script }
     if ($PSBoundParameters.ContainsKey('Probability')) { $body.probability = $Probability }
-    if ($PSBoundParameters.ContainsKey('Kinds')) { $body.kinds = @($Kinds) }
+    # The emulator takes the kinds as one comma-separated string ("429,503").
+    if ($PSBoundParameters.ContainsKey('Kinds')) { $body.kinds = ($Kinds -join ',') }
     $null = Invoke-EmulatorControl $Emulator 'Post' '/_emulator/faults' $body
 }
 
