@@ -55,6 +55,29 @@ namespace CdnTasks.Tests.Api
         }
 
         [Fact]
+        public void RegionOnTheCommandBeatsAnEndpointFromTheSessionOrEnvironment()
+        {
+            var parameters = new CdnSettingsLayer { Region = "eu-west-101" };
+            var session = new CdnSettingsLayer { Endpoint = "https://s.example.com" };
+            var environment = new CdnSettingsLayer { Endpoint = "https://e.example.com" };
+
+            CdnSettings fromRegion = CdnSettings.Resolve(new[] { parameters, session, environment }, Env());
+            CdnSettings fromSession = CdnSettings.Resolve(new[] { new CdnSettingsLayer(), session, environment }, Env());
+            CdnSettings withBoth = CdnSettings.Resolve(new[] { new CdnSettingsLayer { Region = "eu-west-101", Endpoint = "https://p.example.com" }, session }, Env());
+
+            Assert.Equal("https://cdn.myhuaweicloud.eu/", fromRegion.Endpoints[0].AbsoluteUri);
+            Assert.Equal("https://s.example.com/", fromSession.Endpoints[0].AbsoluteUri);
+            Assert.Equal("https://p.example.com/", withBoth.Endpoints[0].AbsoluteUri);
+        }
+
+        [Fact]
+        public void EndpointWithUserInfoIsRefused()
+        {
+            var error = Assert.Throws<ArgumentException>(() => CdnSettings.ParseEndpoint("https://user:pw@cdn.example.com", "-Endpoint"));
+            Assert.DoesNotContain("pw", error.Message.Replace("password", string.Empty));
+        }
+
+        [Fact]
         public void DefaultsAreTheDocumentedOnes()
         {
             CdnSettings settings = CdnSettings.Resolve(new[] { CdnSettingsLayer.FromEnvironment(Env()) }, Env());
