@@ -43,11 +43,16 @@ function Read-HelpMarkdown {
         $line = $lines[$i]
         if ($line -match '^\s*(```+|~~~+)\s*([\w-]*)') {
             . $flush
-            $fence = $Matches[1]; $lang = $Matches[2]
+            $fence = $Matches[1]; $lang = $Matches[2]; $startLine = $i + 1
             $code = [System.Collections.Generic.List[string]]::new()
             for ($i++; $i -lt $lines.Count -and $lines[$i].Trim() -ne $fence; $i++) { $code.Add($lines[$i]) }
             if ($i -ge $lines.Count) { throw "${Path}: a code block opened with $fence is not closed." }
-            $blocks.Add([pscustomobject]@{ Kind = 'Code'; Lang = $lang; Text = ($code -join "`n") })
+            $blocks.Add([pscustomobject]@{ Kind = 'Code'; Lang = $lang; Text = ($code -join "`n"); Line = $startLine })
+        }
+        elseif ($line -match '^\s*<!--(.*?)-->\s*$') {
+            # A one-line HTML comment (for example '<!-- example: parse-only -->'): never help text.
+            . $flush
+            $blocks.Add([pscustomobject]@{ Kind = 'Comment'; Text = $Matches[1].Trim(); Line = $i + 1 })
         }
         elseif ($line -match '^(#{1,6})\s+(.*?)\s*#*\s*$') {
             . $flush
@@ -75,7 +80,7 @@ function Get-HelpSections {
             continue
         }
         if ($null -eq $current) {
-            if ($block.Kind -ne 'Heading') { throw "$($Document.Path): text before the first '##' section." }
+            if ($block.Kind -notin 'Heading', 'Comment') { throw "$($Document.Path): text before the first '##' section." }
             continue
         }
         if ($block.Kind -eq 'Heading' -and $block.Level -ge 3) {
@@ -192,6 +197,7 @@ function Read-CommandHelp {
         $code = [System.Collections.Generic.List[string]]::new()
         $remarks = [System.Collections.Generic.List[string]]::new()
         foreach ($block in $sub.Blocks) {
+            if ($block.Kind -eq 'Comment') { continue }
             if ($block.Kind -eq 'Code' -and $remarks.Count -eq 0) { $code.Add($block.Text) }
             elseif ($block.Kind -eq 'Code') { $remarks.Add($block.Text) }
             else { $remarks.Add((ConvertTo-PlainText -Lines $block.Lines)) }
@@ -441,6 +447,7 @@ function Format-Wrapped {
 function Format-AboutBlocks {
     param($Blocks, [int] $Indent)
     foreach ($block in $Blocks) {
+        if ($block.Kind -eq 'Comment') { continue }
         if ($block.Kind -eq 'Code') {
             foreach ($codeLine in $block.Text.Split("`n")) { (' ' * ($Indent + 4)) + $codeLine }
         }
@@ -497,4 +504,51 @@ function ConvertTo-AboutHelpText {
 
 #endregion
 
-Export-ModuleMember -Function ConvertTo-MamlHelp, ConvertTo-AboutHelpText
+#region Examples
+
+<#
+.SYNOPSIS
+Lists the ```powershell code blocks of markdown pages, for the example tests.
+.DESCRIPTION
+Each block becomes one object: Page (the file name without .md), Title (the nearest heading above it;
+" (2)", " (3)" ... when a heading has several blocks), Code, Line (of the opening fence) and Mode:
+  run           the default: the example is run against the emulator and must write no error;
+  parse-only    marked '<!-- example: parse-only -->' on the line before the block: only parsed (for
+                examples that need the real cloud, interactive input or a secret store);
+  expect-error  marked '<!-- example: expect-error -->': run, and must write at least one error.
+.EXAMPLE
+Get-MarkdownExample -Path docs/*.md | Format-Table Page, Title, Mode
+#>
+function Get-MarkdownExample {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string[]] $Path)
+
+    foreach ($file in (Resolve-Path -Path $Path).ProviderPath) {
+        $doc = Read-HelpMarkdown -Path $file
+        $page = [System.IO.Path]::GetFileNameWithoutExtension($file)
+        $heading = $page
+        $perHeading = @{}
+        $previous = $null
+        foreach ($block in $doc.Blocks) {
+            if ($block.Kind -eq 'Heading') { $heading = $block.Text }
+            elseif ($block.Kind -eq 'Code' -and $block.Lang -in 'powershell', 'pwsh', 'ps1') {
+                $mode = 'run'
+                if ($null -ne $previous -and $previous.Kind -eq 'Comment' -and $previous.Text -match '^example:\s*(\S+)$') {
+                    $mode = $Matches[1].ToLowerInvariant()
+                    if ($mode -notin 'run', 'parse-only', 'expect-error') { throw "${file}:$($previous.Line): unknown example marker '$($previous.Text)' (use run, parse-only or expect-error)." }
+                }
+                $perHeading[$heading] = 1 + [int]$perHeading[$heading]
+                $title = if ($perHeading[$heading] -gt 1) { "$heading ($($perHeading[$heading]))" } else { $heading }
+                [pscustomobject]@{ Page = $page; Title = $title; Code = $block.Text; Line = $block.Line; Mode = $mode; Path = $file }
+            }
+            elseif ($block.Kind -eq 'Comment' -and $block.Text -match '^example:' -and $null -ne $previous -and $previous.Kind -eq 'Comment') {
+                throw "${file}:$($block.Line): two example markers in a row."
+            }
+            $previous = $block
+        }
+    }
+}
+
+#endregion
+
+Export-ModuleMember -Function ConvertTo-MamlHelp, ConvertTo-AboutHelpText, Get-MarkdownExample
