@@ -1,0 +1,164 @@
+# Copyright (c) CdnTasks contributors. MIT License.
+#
+# What the user sees around the objects: Write-Progress of the long-running commands (and silence when
+# $ProgressPreference says so), tab completion of the closed sets, and a format view for every output
+# type, all against the BUILT module.
+
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $module = Import-CdnTasksModule
+
+    # The closed sets and what completion must offer for them.
+    $closedSets = @{
+        Region   = @('ap-southeast-1', 'cn-north-1', 'eu-west-101')
+        Status   = @('failed', 'preheating', 'processing', 'refreshing', 'succeed', 'waiting')
+        TaskType = @('Preheating', 'Refresh')
+        FileType = @('directory', 'file')
+        Mode     = @('all', 'detect_modify_refresh')
+    }
+    # Task-level status (Get-CdnTask) is a different set from the URL-level status.
+    $perCommand = @{ 'Get-CdnTask:Status' = @('Done', 'InProcess') }
+
+    $script:completionCases = foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
+        foreach ($parameter in $closedSets.Keys | Sort-Object) {
+            if (-not $command.Parameters.ContainsKey($parameter)) { continue }
+            $expected = if ($perCommand.ContainsKey("$($command.Name):$parameter")) { $perCommand["$($command.Name):$parameter"] } else { $closedSets[$parameter] }
+            @{ Command = $command.Name; Parameter = $parameter; Expected = $expected }
+        }
+    }
+
+    $script:outputTypeCases = foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
+        foreach ($type in $command.OutputType.Type | Where-Object { $_ } | Sort-Object FullName -Unique) {
+            @{ Command = $command.Name; TypeName = $type.FullName }
+        }
+    }
+}
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $script:module = Import-CdnTasksModule
+    $script:formatFile = Join-Path (Split-Path -Parent $env:CDNTASKS_MODULE_MANIFEST) 'CdnTasks.Format.ps1xml'
+    $script:views = @(([xml](Get-Content -Raw $formatFile)).Configuration.ViewDefinitions.View)
+
+    # A small data set served slowly enough (20 ms a request, one request at a time) that an -All run takes
+    # well over a second: progress is reported at most four times a second.
+    $script:emulator = Start-CdnEmulator -Records 400 -Days 1 -ArgumentList @('--RateLimit', 'false', '--LatencyMs', '20')
+    $script:restore = Use-CdnEmulatorEnvironment $emulator
+    $script:savedVariables = @{}
+    foreach ($name in 'CDNTASKS_RATE_LIMIT', 'CDNTASKS_CONCURRENCY') { $savedVariables[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $env:CDNTASKS_RATE_LIMIT = '0'
+    $env:CDNTASKS_CONCURRENCY = '1'
+
+    # Runs a script in a new in-process PowerShell with the built module; returns its output and streams.
+    function Invoke-InProcess([string] $Script) {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$($env:CDNTASKS_MODULE_MANIFEST)' -ErrorAction Stop`n$Script")
+            $output = $ps.Invoke()
+            [pscustomobject]@{ Output = @($output); Progress = @($ps.Streams.Progress); Errors = @($ps.Streams.Error); Warnings = @($ps.Streams.Warning) }
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
+AfterAll {
+    foreach ($name in $savedVariables.Keys) { [Environment]::SetEnvironmentVariable($name, $savedVariables[$name]) }
+    & $restore
+    Stop-CdnEmulator $emulator
+}
+
+Describe 'Get-CdnUrlTask -All progress' {
+    BeforeAll {
+        $script:run = Invoke-InProcess 'Get-CdnUrlTask -All -PageSize 10'
+        $script:expectedCount = Get-CdnEmulatorCount $emulator -Query @{
+            start_time = [DateTimeOffset]::UtcNow.AddDays(-1).ToUnixTimeMilliseconds(); end_time = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() }
+    }
+
+    It 'returns the records without errors' {
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output.Count | Should -BeGreaterThan 300
+    }
+
+    It 'writes progress records under the activity "Get-CdnUrlTask"' {
+        $records = @($run.Progress | Where-Object RecordType -EQ 'Processing')
+        $records.Count | Should -BeGreaterThan 0
+        $records | ForEach-Object { $_.Activity | Should -Be 'Get-CdnUrlTask' }
+        $records[-1].StatusDescription | Should -Match '^[\d,]+ of [\d,]+ records, window 1 of 1$'
+    }
+
+    It 'reports at most a few updates a second' {
+        # 40 requests of at least 20 ms each, one at a time: the run takes 0.8 s or more; an update every
+        # 250 ms at most gives no more than a handful of records.
+        $run.Progress.Count | Should -BeLessOrEqual 20
+    }
+
+    It 'ends with a Completed record of the same activity' {
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+        $run.Progress[-1].Activity | Should -Be 'Get-CdnUrlTask'
+        $run.Progress[-1].ActivityId | Should -Be $run.Progress[0].ActivityId
+    }
+
+    It 'writes no progress when $ProgressPreference is SilentlyContinue' {
+        $silent = Invoke-InProcess "`$ProgressPreference = 'SilentlyContinue'`nGet-CdnUrlTask -All -PageSize 10"
+        $silent.Errors | Should -BeNullOrEmpty
+        $silent.Output.Count | Should -Be $run.Output.Count
+        $silent.Progress | Should -BeNullOrEmpty
+    }
+
+    It 'writes no progress for the default single page' {
+        $onePage = Invoke-InProcess 'Get-CdnUrlTask -PageSize 10'
+        $onePage.Output.Count | Should -Be 10
+        $onePage.Progress | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Tab completion of <Command> -<Parameter>' -ForEach $completionCases {
+    It 'offers every value of the set' {
+        $line = "$Command -$Parameter "
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($result.CompletionMatches.CompletionText | Sort-Object) | Should -Be @($Expected | Sort-Object)
+    }
+
+    It 'offers only the values that start with what was typed' {
+        $prefix = $Expected[0].Substring(0, 2)
+        $line = "$Command -$Parameter $prefix"
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $want = @($Expected | Where-Object { $_.StartsWith($prefix, [StringComparison]::OrdinalIgnoreCase) } | Sort-Object)
+        @($result.CompletionMatches.CompletionText | Sort-Object) | Should -Be $want
+    }
+}
+
+Describe 'Format view for <TypeName> (output of <Command>)' -ForEach $outputTypeCases {
+    It 'has a table view in CdnTasks.Format.ps1xml' {
+        $tables = @($views | Where-Object { $_.ViewSelectedBy.TypeName -contains $TypeName -and $_['TableControl'] })
+        $tables.Count | Should -BeGreaterThan 0 -Because "every output type needs a table view (Format-Table)"
+    }
+}
+
+Describe 'The format file' {
+    It 'names every view after a type that the module outputs' {
+        $outputTypes = @(Get-Command -Module $module.Name -CommandType Cmdlet | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ } | ForEach-Object FullName)
+        foreach ($view in $views) { $outputTypes | Should -Contain $view.ViewSelectedBy.TypeName -Because "view $($view.Name) selects a type no cmdlet declares" }
+    }
+
+    It 'renders Get-CdnUrlTask records as a table and as a list' {
+        $records = @(Get-CdnUrlTask -First 3)
+        $table = $records | Format-Table | Out-String -Width 200
+        $table | Should -Match 'CreateTime \(UTC\)\s+Status\s+TaskType\s+FileType\s+TaskId\s+Url'
+        $list = $records | Format-List | Out-String -Width 200
+        $list | Should -Match '(?m)^FailDesc\s*:'
+        $list | Should -Match '(?m)^ModifyTime\s*:'
+    }
+
+    It 'shows Get-CdnConfig as a list by default and as a table with Format-Table' {
+        $config = Get-CdnConfig
+        ($config | Out-String -Width 200) | Should -Match '(?m)^Region\s+: cn-north-1  \('
+        ($config | Format-Table | Out-String -Width 200) | Should -Match 'Region\s+Endpoint\s+Timeout\s+Retry\s+RateLimit\s+Conc\.\s+Proxy'
+    }
+
+    It 'shows Get-CdnCredential as a table by default and every detail with Format-List' {
+        $credential = Get-CdnCredential
+        ($credential | Out-String -Width 200) | Should -Match 'Source\s+AccessKey\s+Token\s+DomainId\s+From'
+        ($credential | Format-List | Out-String -Width 200) | Should -Match '(?m)^DomainIdSource\s+: HUAWEICLOUD_SDK_DOMAIN_ID'
+    }
+}
