@@ -100,7 +100,16 @@ function ConvertTo-PlainText {
     param([string[]] $Lines)
 
     $isList = @($Lines | Where-Object { $_ -match '^\s*([-*+]|\d+\.)\s' }).Count -gt 0
-    $text = if ($isList) { ($Lines | ForEach-Object { $_.TrimEnd() }) -join "`n" } else { ($Lines | ForEach-Object { $_.Trim() }) -join ' ' }
+    $text = if ($isList) {
+        # Each item on its own line; an item's continuation lines are joined onto it.
+        $items = [System.Collections.Generic.List[string]]::new()
+        foreach ($line in $Lines) {
+            if ($items.Count -gt 0 -and $line -notmatch '^\s*([-*+]|\d+\.)\s') { $items[$items.Count - 1] += ' ' + $line.Trim() }
+            else { $items.Add($line.TrimEnd()) }
+        }
+        $items -join "`n"
+    }
+    else { ($Lines | ForEach-Object { $_.Trim() }) -join ' ' }
     $text = [regex]::Replace($text, '\[([^\]]+)\]\(([^)\s]+)\)', {
             param($m)
             if ($m.Groups[2].Value -match '^[a-z]+://') { "$($m.Groups[1].Value) ($($m.Groups[2].Value))" } else { $m.Groups[1].Value }
