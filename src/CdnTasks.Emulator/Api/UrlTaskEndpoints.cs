@@ -1,0 +1,111 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+using System.Buffers;
+using System.Text.Json;
+using CdnTasks.Emulator.Store;
+
+namespace CdnTasks.Emulator.Api;
+
+/// <summary>ShowUrlTaskInfo: GET /v1.0/cdn/contentgateway/url-tasks (flat error shape).</summary>
+internal static class UrlTaskEndpoints
+{
+    private const long MaxSpan = 86_400_000;
+
+    /// <summary>Maps the route.</summary>
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/v1.0/cdn/contentgateway/url-tasks", Handle);
+
+    /// <summary>Parses the url-task filters shared with /_emulator/count (without range rules).</summary>
+    public static (bool? Preheat, UrlStatus? Status, bool? Directory, string? Url) ReadFilters(QueryReader q)
+    {
+        string? type = q.Choice("task_type", "REFRESH", "PREHEATING");
+        string? st = q.String("status");
+        UrlStatus? status = null;
+        if (st is not null)
+        {
+            if (UrlRecord.TryParse(st, out UrlStatus s)) status = s;
+            else q.Fail("status must be one of processing, succeed, failed, waiting, refreshing, preheating");
+        }
+
+        string? fileType = q.Choice("file_type", "file", "directory");
+        return (type is null ? null : type == "PREHEATING", status, fileType is null ? null : fileType == "directory", q.String("url"));
+    }
+
+    private static async Task Handle(HttpContext ctx, RecordStore store, EmulatorOptions options)
+    {
+        var q = new QueryReader(ctx.Request);
+        long? start = q.Long("start_time");
+        long? end = q.Long("end_time");
+        int offset = q.Int("offset", 0, 0, int.MaxValue);
+        int limit = q.Int("limit", 10, 1, 100);
+        var (preheat, status, directory, url) = ReadFilters(q);
+        if (q.Error is null)
+        {
+            if (q.Has("start_time") != q.Has("end_time")) q.Fail("start_time and end_time must be specified together");
+            else if (end < start) q.Fail("end_time must be greater than or equal to start_time");
+            else if (end - start > MaxSpan) q.Fail("the time range between start_time and end_time cannot exceed 24 hours");
+        }
+
+        if (q.Error is not null)
+        {
+            await Responses.Flat(ctx, 400, "CDN.0001", "Parameter error: " + q.Error);
+            return;
+        }
+
+        if (start is null)
+        {
+            long today = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / MaxSpan * MaxSpan;
+            start = today;
+            end = today + MaxSpan;
+        }
+
+        long now = RecordStore.Now();
+        var filter = new UrlFilter { Start = start, End = end, Preheat = preheat, Status = status, Directory = directory, Url = url };
+        var (total, page) = store.Query(filter, offset, limit, now);
+        await Responses.WriteJson(ctx, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("total", total);
+            w.WriteNumber("count", page.Count);
+            w.WriteStartArray("result");
+            foreach (UrlRecord r in page)
+            {
+                if (r.Dynamic)
+                {
+                    WriteItem(w, r, r.View(now, options.TaskSeconds, options.FailureRate, options.Seed));
+                }
+                else
+                {
+                    w.WriteRawValue(r.Fragment ??= Fragment(r), skipInputValidation: true);
+                }
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static byte[] Fragment(UrlRecord r)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, Responses.WriterOptions))
+        {
+            WriteItem(w, r, r.View(0, 0, 0, 0));
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteItem(Utf8JsonWriter w, UrlRecord r, StatusView v)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("id", r.Id);
+        w.WriteString("url", r.Url);
+        w.WriteString("status", UrlRecord.Upper(v.Status));
+        w.WriteString("type", r.TypeUpper);
+        w.WriteNumber("task_id", r.Task.Id);
+        w.WriteNumber("modify_time", v.ModifyTime);
+        w.WriteNumber("create_time", r.CreateTime);
+        w.WriteString("file_type", r.Task.FileType);
+        if (r.Task.Directory) w.WriteString("mode", r.Task.Mode);
+        w.WriteEndObject();
+    }
+}
