@@ -185,7 +185,7 @@ namespace CdnTasks.Commands
         {
             string list = string.Join(
                 Environment.NewLine,
-                _invalid.Take(MaxListedUrls).Select(p => $"  {p.Key} : {p.Value}"));
+                _invalid.Take(MaxListedUrls).Select(p => $"  {Shorten(p.Key)} : {p.Value}"));
             if (_invalid.Count > MaxListedUrls)
             {
                 list += Environment.NewLine + $"  ... and {_invalid.Count - MaxListedUrls} more (all are in the error's TargetObject).";
@@ -203,6 +203,8 @@ namespace CdnTasks.Commands
             };
             ThrowTerminatingError(record);
         }
+
+        private static string Shorten(string url) => url.Length <= 200 ? url : url.Substring(0, 200) + "...";
 
         private void CheckQuota(BatchPlan plan)
         {
