@@ -21,7 +21,12 @@
     # Explicit lists only, never '*': PowerShell can then discover commands without loading the DLL,
     # and build.ps1 fails when this list and the cmdlets compiled into CdnTasks.dll differ.
     CmdletsToExport        = @(
+        'Clear-CdnCache'
+        'Get-CdnQuota'
+        'Get-CdnTask'
         'Get-CdnUrlTask'
+        'Import-CdnCache'
+        'Wait-CdnTask'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
