@@ -116,6 +116,17 @@ Describe 'Clear-CdnCache' {
         (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
     }
 
+    It '-Confirm asks before anything is sent, and -Force skips the confirmation' {
+        # A non-interactive child cannot answer the prompt: ShouldProcess fails there, before any request.
+        $output = Invoke-ChildPwsh "'https://www.example.com/confirm/a.js' | Clear-CdnCache -Confirm"
+        $output | Should -Match 'NonInteractive'
+        (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
+        $output = Invoke-ChildPwsh "`$ConfirmPreference = 'Medium'; (Clear-CdnCache -Url 'https://www.example.com/confirm/b.js' -Force).UrlCount"
+        $output.Trim() | Should -Be '1'
+        Get-Requests $emulator 'refresh-tasks' | Should -Be 1
+        Get-Requests $emulator 'quota' | Should -Be 0
+    }
+
     It 'refuses invalid URLs with one error naming each of them, before any request' {
         $in = 'https://www.example.com/ok.js', 'www.example.com/no-scheme.js', 'ftp://www.example.com/x', ('https://www.example.com/' + ('a' * 4100))
         $err = $null
