@@ -21,13 +21,18 @@
     # Explicit lists only, never '*': PowerShell can then discover commands without loading the DLL,
     # and build.ps1 fails when this list and the cmdlets compiled into CdnTasks.dll differ.
     CmdletsToExport        = @(
+        'Clear-CdnCache'
         'Clear-CdnConfig'
         'Clear-CdnCredential'
         'Get-CdnConfig'
         'Get-CdnCredential'
+        'Get-CdnQuota'
+        'Get-CdnTask'
         'Get-CdnUrlTask'
+        'Import-CdnCache'
         'Set-CdnConfig'
         'Set-CdnCredential'
+        'Wait-CdnTask'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

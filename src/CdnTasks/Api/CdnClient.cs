@@ -27,6 +27,63 @@ namespace CdnTasks.Api
         public string FileType { get; set; }
     }
 
+    /// <summary>The filters of ShowHistoryTasks, in the service's spelling.</summary>
+    internal sealed class HistoryTaskFilter
+    {
+        /// <summary>Gets or sets the enterprise project id, or null.</summary>
+        public string EnterpriseProjectId { get; set; }
+
+        /// <summary>Gets or sets task_inprocess or task_done, or null.</summary>
+        public string Status { get; set; }
+
+        /// <summary>Gets or sets the start (ms since epoch), or null.</summary>
+        public long? StartMs { get; set; }
+
+        /// <summary>Gets or sets the end (ms since epoch), or null.</summary>
+        public long? EndMs { get; set; }
+
+        /// <summary>Gets or sets the sort field (order_field), or null; sent only together with <see cref="OrderType"/>.</summary>
+        public string OrderField { get; set; }
+
+        /// <summary>Gets or sets asc or desc, or null; sent only together with <see cref="OrderField"/>.</summary>
+        public string OrderType { get; set; }
+
+        /// <summary>Gets or sets file or directory, or null.</summary>
+        public string FileType { get; set; }
+
+        /// <summary>Gets or sets refresh or preheating (lower case), or null.</summary>
+        public string TaskType { get; set; }
+    }
+
+    /// <summary>The filters of ShowHistoryTaskDetails, in the service's spelling.</summary>
+    internal sealed class TaskDetailFilter
+    {
+        /// <summary>Gets or sets the enterprise project id, or null.</summary>
+        public string EnterpriseProjectId { get; set; }
+
+        /// <summary>Gets or sets the lower-case URL status, or null.</summary>
+        public string Status { get; set; }
+
+        /// <summary>Gets or sets the exact URL, or null.</summary>
+        public string Url { get; set; }
+    }
+
+    /// <summary>One page of ShowHistoryTaskDetails: the task with its counts and some of its URLs.</summary>
+    internal sealed class TaskDetailPage
+    {
+        public TaskDetailPage(CdnTask task, Page<CdnUrlTask> urls)
+        {
+            Task = task;
+            Urls = urls;
+        }
+
+        /// <summary>Gets the task.</summary>
+        public CdnTask Task { get; }
+
+        /// <summary>Gets the URLs of the page (total = the URLs matching the filters).</summary>
+        public Page<CdnUrlTask> Urls { get; }
+    }
+
     /// <summary>
     /// One method per API operation. Every call goes through the command's <see cref="CdnTransport"/>
     /// (signing, rate limit, retries, logging); responses are deserialised from the stream straight into DTOs
@@ -76,6 +133,255 @@ namespace CdnTasks.Api
                 (segment, offset, limit, ct) => ListUrlTasksAsync(filter, windows[segment], offset, limit, ct),
                 pageSize,
                 r => r.Id);
+        }
+
+        /// <summary>The default page size of the page_number/page_size APIs.</summary>
+        public const int DefaultHistoryPageSize = 100;
+
+        /// <summary>The largest page_size ShowHistoryTasks and ShowHistoryTaskDetails accept.</summary>
+        public const int MaxHistoryPageSize = 10000;
+
+        /// <summary>The largest page_number the history APIs accept.</summary>
+        public const int MaxPageNumber = 65535;
+
+        /// <summary>CreateRefreshTasks: submits one purge request and returns the new task id.</summary>
+        /// <param name="urls">At most 1000 file URLs or 100 directory URLs.</param>
+        /// <param name="type">file or directory.</param>
+        /// <param name="mode">all or detect_modify_refresh (directories only), or null for the service default.</param>
+        /// <param name="zhUrlEncode">true to purge the transcoded form of URLs with Chinese characters, or null to leave it out.</param>
+        /// <param name="enterpriseProjectId">The enterprise project id, or null.</param>
+        /// <param name="cancellationToken">Cancels the call.</param>
+        public async Task<string> CreateRefreshTaskAsync(IReadOnlyList<string> urls, string type, string mode, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken)
+        {
+            var request = new CdnRequest(CdnOperation.CreateRefreshTasks).With("enterprise_project_id", enterpriseProjectId);
+            request.Body = RefreshBody(urls, type, mode, zhUrlEncode);
+            CreateTaskResponseDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.CreateTaskResponseDto, ct), cancellationToken).ConfigureAwait(false);
+            return RequireId(dto.RefreshTask, CdnOperation.CreateRefreshTasks, "refresh_task");
+        }
+
+        /// <summary>CreatePreheatingTasks: submits one prefetch request (at most 1000 file URLs) and returns the new task id.</summary>
+        public async Task<string> CreatePreheatingTaskAsync(IReadOnlyList<string> urls, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken)
+        {
+            var request = new CdnRequest(CdnOperation.CreatePreheatingTasks).With("enterprise_project_id", enterpriseProjectId);
+            request.Body = PreheatingBody(urls, zhUrlEncode);
+            CreateTaskResponseDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.CreateTaskResponseDto, ct), cancellationToken).ConfigureAwait(false);
+            return RequireId(dto.PreheatingTask, CdnOperation.CreatePreheatingTasks, "preheating_task");
+        }
+
+        /// <summary>The exact CreateRefreshTasks body: {"refresh_task":{"type":..,"mode":..,"zh_url_encode":..,"urls":[..]}}, null fields left out.</summary>
+        internal static byte[] RefreshBody(IReadOnlyList<string> urls, string type, string mode, bool? zhUrlEncode) =>
+            JsonSerializer.SerializeToUtf8Bytes(
+                new RefreshTaskRequestDto { RefreshTask = new RefreshTaskBodyDto { Type = type, Mode = mode, ZhUrlEncode = zhUrlEncode, Urls = new List<string>(urls) } },
+                CdnJsonContext.Default.RefreshTaskRequestDto);
+
+        /// <summary>The exact CreatePreheatingTasks body: {"preheating_task":{"zh_url_encode":..,"urls":[..]}}, null fields left out.</summary>
+        internal static byte[] PreheatingBody(IReadOnlyList<string> urls, bool? zhUrlEncode) =>
+            JsonSerializer.SerializeToUtf8Bytes(
+                new PreheatingTaskRequestDto { PreheatingTask = new PreheatingTaskBodyDto { ZhUrlEncode = zhUrlEncode, Urls = new List<string>(urls) } },
+                CdnJsonContext.Default.PreheatingTaskRequestDto);
+
+        /// <summary>The ShowHistoryTasks request for one page (page_number and page_size always together; order_field only with order_type).</summary>
+        internal static CdnRequest HistoryTasksRequest(HistoryTaskFilter filter, int pageNumber, int pageSize)
+        {
+            bool ordered = filter.OrderField != null && filter.OrderType != null;
+            return new CdnRequest(CdnOperation.ShowHistoryTasks)
+                .With("enterprise_project_id", filter.EnterpriseProjectId)
+                .With("page_size", pageSize)
+                .With("page_number", pageNumber)
+                .With("status", filter.Status)
+                .With("start_date", filter.StartMs)
+                .With("end_date", filter.EndMs)
+                .With("order_field", ordered ? filter.OrderField : null)
+                .With("order_type", ordered ? filter.OrderType : null)
+                .With("file_type", filter.FileType)
+                .With("task_type", filter.TaskType);
+        }
+
+        /// <summary>The ShowHistoryTaskDetails request for one page.</summary>
+        internal static CdnRequest TaskDetailRequest(string taskId, TaskDetailFilter filter, int pageNumber, int pageSize)
+        {
+            string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, CdnOperation.ShowHistoryTaskDetails.Path, taskId);
+            return new CdnRequest(CdnOperation.ShowHistoryTaskDetails, path)
+                .With("enterprise_project_id", filter?.EnterpriseProjectId)
+                .With("page_size", pageSize)
+                .With("page_number", pageNumber)
+                .With("status", filter?.Status)
+                .With("url", filter?.Url);
+        }
+
+        /// <summary>Converts a page-aligned offset to a 1-based page_number.</summary>
+        internal static int PageNumberOf(long offset, int pageSize)
+        {
+            if (pageSize < 1 || pageSize > MaxHistoryPageSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, $"page_size must be 1 to {MaxHistoryPageSize}.");
+            }
+
+            if (offset < 0 || offset % pageSize != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, "The offset must be a multiple of the page size.");
+            }
+
+            long number = (offset / pageSize) + 1;
+            if (number > MaxPageNumber)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, $"page_number cannot exceed {MaxPageNumber}; use a larger page size or a narrower filter.");
+            }
+
+            return (int)number;
+        }
+
+        /// <summary>ShowHistoryTasks: one page of tasks.</summary>
+        public async Task<Page<CdnTask>> ListHistoryTasksAsync(HistoryTaskFilter filter, int pageNumber, int pageSize, CancellationToken cancellationToken)
+        {
+            CdnRequest request = HistoryTasksRequest(filter, pageNumber, pageSize);
+            HistoryTaskPageDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.HistoryTaskPageDto, ct), cancellationToken).ConfigureAwait(false);
+            List<HistoryTaskDto> rows = dto.Tasks ?? new List<HistoryTaskDto>();
+            var items = new CdnTask[rows.Count];
+            for (int i = 0; i < rows.Count; i++)
+            {
+                items[i] = ToModel(rows[i]);
+            }
+
+            return new Page<CdnTask>(dto.Total, items);
+        }
+
+        /// <summary>A pager over the tasks matching the filter (one segment; offsets aligned to pages).</summary>
+        public Pager<CdnTask> HistoryTaskPager(HistoryTaskFilter filter, int pageSize) =>
+            new Pager<CdnTask>(
+                1,
+                (segment, offset, limit, ct) => ListHistoryTasksAsync(filter, PageNumberOf(offset, limit), limit, ct),
+                pageSize,
+                t => IdKey(t.Id))
+            {
+                AlignedOffsets = true,
+            };
+
+        /// <summary>ShowHistoryTaskDetails: the task with its counts and one page of its URLs.</summary>
+        public async Task<TaskDetailPage> GetHistoryTaskDetailsAsync(string taskId, TaskDetailFilter filter, int pageNumber, int pageSize, CancellationToken cancellationToken)
+        {
+            CdnRequest request = TaskDetailRequest(taskId, filter, pageNumber, pageSize);
+            HistoryTaskDetailDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.HistoryTaskDetailDto, ct), cancellationToken).ConfigureAwait(false);
+            CdnTask task = ToModel(dto);
+            List<HistoryUrlDto> rows = dto.Urls ?? new List<HistoryUrlDto>();
+            var items = new CdnUrlTask[rows.Count];
+            for (int i = 0; i < rows.Count; i++)
+            {
+                items[i] = ToModel(rows[i], task);
+            }
+
+            // The detail response has no count of the URLs matching the filters: without filters it is the
+            // task's total; with filters the pager finds the end from a short page.
+            long? total = null;
+            if (filter?.Url == null)
+            {
+                switch (filter?.Status)
+                {
+                    case null:
+                        total = dto.Total;
+                        break;
+                    case "succeed":
+                        total = dto.Succeed;
+                        break;
+                    case "failed":
+                        total = dto.Failed;
+                        break;
+                }
+            }
+
+            return new TaskDetailPage(task, new Page<CdnUrlTask>(total, items));
+        }
+
+        /// <summary>One task with its counts, from ShowHistoryTaskDetails with page_size 1.</summary>
+        public async Task<CdnTask> GetTaskAsync(string taskId, string enterpriseProjectId, CancellationToken cancellationToken)
+        {
+            TaskDetailPage page = await GetHistoryTaskDetailsAsync(taskId, new TaskDetailFilter { EnterpriseProjectId = enterpriseProjectId }, 1, 1, cancellationToken).ConfigureAwait(false);
+            return page.Task;
+        }
+
+        /// <summary>A pager over the URL records of one task.</summary>
+        public Pager<CdnUrlTask> TaskDetailPager(string taskId, TaskDetailFilter filter, int pageSize) =>
+            new Pager<CdnUrlTask>(
+                1,
+                async (segment, offset, limit, ct) => (await GetHistoryTaskDetailsAsync(taskId, filter, PageNumberOf(offset, limit), limit, ct).ConfigureAwait(false)).Urls,
+                pageSize,
+                r => r.Id)
+            {
+                AlignedOffsets = true,
+            };
+
+        /// <summary>ShowQuota: the account's quotas.</summary>
+        public async Task<IReadOnlyList<CdnQuota>> GetQuotaAsync(CancellationToken cancellationToken)
+        {
+            var request = new CdnRequest(CdnOperation.ShowQuota);
+            QuotaResponseDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.QuotaResponseDto, ct), cancellationToken).ConfigureAwait(false);
+            var quotas = new List<CdnQuota>();
+            foreach (QuotaDto row in dto.Quotas ?? new List<QuotaDto>())
+            {
+                quotas.Add(new CdnQuota { Type = row.Type, Limit = row.QuotaLimit ?? 0, Used = row.Used ?? 0 });
+            }
+
+            return quotas;
+        }
+
+        /// <summary>A 64-bit key for de-duplicating by a string id: the number itself when numeric, else a stable hash.</summary>
+        internal static long IdKey(string id)
+        {
+            if (id != null && long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number))
+            {
+                return number;
+            }
+
+            // FNV-1a; negative so it never collides with a numeric id.
+            ulong hash = 14695981039346656037;
+            foreach (char c in id ?? string.Empty)
+            {
+                hash = (hash ^ c) * 1099511628211;
+            }
+
+            return (long)(hash | 0x8000000000000000);
+        }
+
+        /// <summary>Maps a history task to the public model.</summary>
+        internal static CdnTask ToModel(HistoryTaskDto row) => new CdnTask
+        {
+            Id = row.Id,
+            TaskType = Normalize.TaskType(row.TaskType),
+            Status = Normalize.TaskStatus(row.Status),
+            FileType = Normalize.FileType(row.FileType),
+            Processing = row.Processing ?? 0,
+            Succeeded = row.Succeed ?? 0,
+            Failed = row.Failed ?? 0,
+            Total = row.Total ?? 0,
+            CreateTime = Normalize.FromEpochMs(row.CreateTime),
+        };
+
+        /// <summary>Maps a task-detail URL to the public model.</summary>
+        internal static CdnUrlTask ToModel(HistoryUrlDto row, CdnTask task) => new CdnUrlTask
+        {
+            Id = IdKey(row.Id),
+            TaskId = row.TaskId ?? task?.Id,
+            Url = row.Url,
+            Status = Normalize.UrlStatus(row.Status),
+            TaskType = Normalize.TaskType(row.TaskType) ?? task?.TaskType,
+            FileType = task?.FileType,
+            CreateTime = Normalize.FromEpochMs(row.CreateTime),
+            FailClassify = row.FailClassify,
+            FailDesc = row.FailDesc,
+        };
+
+        private static string RequireId(string id, CdnOperation operation, string field)
+        {
+            if (string.IsNullOrEmpty(id))
+            {
+                // The task may exist: the service accepted the request but did not say which task it created.
+                throw new CdnApiException(CdnFailureKind.MalformedResponse, $"{operation.Name}: the service answered without a task id ('{field}' is missing).", operation.Name, errorCode: "MalformedResponse")
+                {
+                    MayHaveBeenProcessed = true,
+                };
+            }
+
+            return id;
         }
 
         /// <summary>Maps a service record to the public model.</summary>

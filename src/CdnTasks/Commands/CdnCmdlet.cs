@@ -64,6 +64,9 @@ namespace CdnTasks.Commands
         /// <summary>Gets the token cancelled by Ctrl+C / StopProcessing.</summary>
         protected CancellationToken CancellationToken => _cancellation.Token;
 
+        /// <summary>Gets the token cancelled by Ctrl+C, for helpers that work on behalf of the cmdlet.</summary>
+        internal CancellationToken CancellationTokenForHelpers => _cancellation.Token;
+
         /// <summary>Gets the client, created on first use (credentials and settings resolved then).</summary>
         internal CdnClient Client => _client ?? (_client = CreateClient());
 

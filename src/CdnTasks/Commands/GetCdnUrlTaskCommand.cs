@@ -12,15 +12,27 @@ namespace CdnTasks.Commands
 {
     /// <summary>
     /// Get-CdnUrlTask: the URL records of cache purge and prefetch tasks (ShowUrlTaskInfo), streamed page by
-    /// page across 24-hour windows, newest first.
+    /// page across 24-hour windows, newest first; or, with -TaskId, the URL records of one task
+    /// (ShowHistoryTaskDetails), with the failure class and description of failed URLs.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "CdnUrlTask", DefaultParameterSetName = RangeSet, SupportsPaging = true)]
     [OutputType(typeof(CdnUrlTask))]
     public sealed class GetCdnUrlTaskCommand : CdnCmdlet
     {
         private const string RangeSet = "Range";
+        private const string TaskIdSet = "TaskId";
         private const int ProgressActivityId = 0x0CD1;
         private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+
+        /// <summary>Gets or sets the id of the task whose URLs to get. A CdnTask piped in binds by its TaskId property.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = TaskIdSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string TaskId { get; set; }
+
+        /// <summary>Gets or sets the enterprise project id (with -TaskId), or null.</summary>
+        [Parameter(ParameterSetName = TaskIdSet)]
+        [ValidateNotNullOrEmpty]
+        public string EnterpriseProjectId { get; set; }
 
         /// <summary>Gets or sets the start of the range (default: 24 hours before -EndTime).</summary>
         [Parameter(ParameterSetName = RangeSet)]
@@ -32,11 +44,12 @@ namespace CdnTasks.Commands
 
         /// <summary>Gets or sets the exact URL to look for.</summary>
         [Parameter(ParameterSetName = RangeSet)]
+        [Parameter(ParameterSetName = TaskIdSet)]
         [ValidateNotNullOrEmpty]
         public string Url { get; set; }
 
         /// <summary>Gets or sets the task type: Refresh (purge) or Preheating (prefetch).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = RangeSet)]
         [ValidateSet("Refresh", "Preheating", IgnoreCase = true)]
         public string TaskType { get; set; }
 
@@ -62,6 +75,12 @@ namespace CdnTasks.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == TaskIdSet)
+            {
+                ProcessTask();
+                return;
+            }
+
             DateTime now = DateTime.UtcNow;
             long endMs = Normalize.ToEpochMs(MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? EndTime : now);
             long startMs = MyInvocation.BoundParameters.ContainsKey(nameof(StartTime))
@@ -120,6 +139,62 @@ namespace CdnTasks.Commands
                             "Showing the first {0:N0} of {1:N0} matching records. Use -All to get every record, or -First N to get N of them.",
                             pager.Emitted,
                             total - pager.Skip));
+                    }
+                }
+            });
+        }
+
+        private void ProcessTask()
+        {
+            string taskId = TaskId.Trim();
+            if (Url != null && !IsAbsoluteHttpUrl(Url))
+            {
+                ThrowValidationError(ErrorIds.InvalidUrl, $"-Url '{Url}' is not an absolute http:// or https:// URL.", Url);
+            }
+
+            var filter = new TaskDetailFilter { EnterpriseProjectId = EnterpriseProjectId, Status = Status?.ToLowerInvariant(), Url = Url };
+
+            // The detail API reports the task's total, succeed and failed counts: exact totals only for those filters.
+            bool exactTotal = filter.Url == null && (filter.Status == null || filter.Status == "succeed" || filter.Status == "failed");
+            bool firstGiven = PagingParameters.First != ulong.MaxValue;
+            bool onePage = !All && !firstGiven;
+            long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
+            RunCancellable(() =>
+            {
+                CdnClient client = Client;
+                Pager<CdnUrlTask> pager = client.TaskDetailPager(taskId, filter, PageSize);
+                pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
+                pager.First = first;
+                pager.Concurrency = onePage ? 1 : client.Transport.Settings.Concurrency;
+                try
+                {
+                    if (PagingParameters.IncludeTotalCount)
+                    {
+                        long total = Await(pager.CountAllAsync(CancellationToken));
+                        WriteObject(PagingParameters.NewTotalCount((ulong)total, exactTotal ? 1.0 : 0.0));
+                    }
+                }
+                catch (CdnApiException failure)
+                {
+                    ThrowTerminatingError(ToErrorRecord(failure, taskId));
+                }
+
+                Stream(pager, showProgress: !onePage);
+                if (onePage && pager.Emitted >= PageSize)
+                {
+                    long known = pager.KnownTotal(out _);
+                    if (!exactTotal)
+                    {
+                        WriteWarning($"Showing the first {pager.Emitted:N0} matching URL records of task {taskId}; there may be more. Use -All to get every record, or -First N to get N of them.");
+                    }
+                    else if (known - pager.Skip - pager.Emitted > 0)
+                    {
+                        WriteWarning(string.Format(
+                            CultureInfo.InvariantCulture,
+                            "Showing the first {0:N0} of {1:N0} URL records of task {2}. Use -All to get every record, or -First N to get N of them.",
+                            pager.Emitted,
+                            known - pager.Skip,
+                            taskId));
                     }
                 }
             });

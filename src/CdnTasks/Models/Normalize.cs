@@ -22,6 +22,34 @@ namespace CdnTasks
         /// <summary>The directory purge modes.</summary>
         public static readonly string[] Modes = { "all", "detect_modify_refresh" };
 
+        /// <summary>The task statuses, as shown to users (task_inprocess, task_done on the wire).</summary>
+        public static readonly string[] TaskStatuses = { "InProcess", "Done" };
+
+        /// <summary>A task status as InProcess or Done (from task_inprocess / task_done, any case), or the raw value.</summary>
+        public static string TaskStatus(string value)
+        {
+            if (string.Equals(value, "task_inprocess", StringComparison.OrdinalIgnoreCase))
+            {
+                return "InProcess";
+            }
+
+            return string.Equals(value, "task_done", StringComparison.OrdinalIgnoreCase) ? "Done" : Match(value, TaskStatuses);
+        }
+
+        /// <summary>The wire value of a task status filter (InProcess → task_inprocess, Done → task_done).</summary>
+        public static string TaskStatusFilter(string value)
+        {
+            switch (TaskStatus(value))
+            {
+                case "InProcess":
+                    return "task_inprocess";
+                case "Done":
+                    return "task_done";
+                default:
+                    return value;
+            }
+        }
+
         /// <summary>A URL status in lower case, or the raw value when unknown.</summary>
         public static string UrlStatus(string value) => Match(value, UrlStatuses);
 

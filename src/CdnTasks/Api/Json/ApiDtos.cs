@@ -136,6 +136,7 @@ namespace CdnTasks.Api.Json
     internal sealed class RefreshTaskBodyDto
     {
         [JsonPropertyName("type")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string Type { get; set; }
 
         [JsonPropertyName("mode")]

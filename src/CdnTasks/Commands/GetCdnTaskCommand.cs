@@ -1,0 +1,251 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using System.Net;
+using CdnTasks.Api;
+using CdnTasks.Api.Paging;
+
+namespace CdnTasks.Commands
+{
+    /// <summary>
+    /// Get-CdnTask: cache purge and prefetch tasks (ShowHistoryTasks) with their URL counts, streamed page by
+    /// page; or, with -Id, given tasks (ShowHistoryTaskDetails with page_size 1, which carries the counts).
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "CdnTask", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [OutputType(typeof(CdnTask))]
+    public sealed class GetCdnTaskCommand : CdnCmdlet
+    {
+        private const string ListSet = "List";
+        private const string IdSet = "Id";
+        private const int ProgressActivityId = 0x0CD3;
+        private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+
+        private static readonly Dictionary<string, string> s_orderFields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["create_time"] = "create_time",
+            ["CreateTime"] = "create_time",
+            ["task_type"] = "task_type",
+            ["TaskType"] = "task_type",
+            ["total"] = "total",
+            ["processing"] = "processing",
+            ["succeed"] = "succeed",
+            ["Succeeded"] = "succeed",
+            ["failed"] = "failed",
+        };
+
+        /// <summary>Gets or sets the ids of the tasks to get. Tasks piped in bind by their Id (or TaskId) property.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; }
+
+        /// <summary>Gets or sets the task id of a piped object that has one (a CdnUrlTask); it wins over Id.</summary>
+        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string TaskId { get; set; }
+
+        /// <summary>Gets or sets the start of the creation-time range (start_date).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public DateTime StartTime { get; set; }
+
+        /// <summary>Gets or sets the end of the creation-time range (end_date; default now when -StartTime is given).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public DateTime EndTime { get; set; }
+
+        /// <summary>Gets or sets the task status: InProcess or Done.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
+        [ValidateSet("InProcess", "Done", IgnoreCase = true)]
+        public string Status { get; set; }
+
+        /// <summary>Gets or sets the task type: Refresh (purge) or Preheating (prefetch).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
+        [ValidateSet("Refresh", "Preheating", IgnoreCase = true)]
+        public string TaskType { get; set; }
+
+        /// <summary>Gets or sets the file type: file or directory.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
+        [ValidateSet("file", "directory", IgnoreCase = true)]
+        public string FileType { get; set; }
+
+        /// <summary>Gets or sets the field the service sorts by (order_field): CreateTime, TaskType, Total, Processing, Succeeded, Failed (or the service's spelling).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateSet("CreateTime", "TaskType", "Total", "Processing", "Succeeded", "Failed", "create_time", "task_type", "succeed", IgnoreCase = true)]
+        public string SortBy { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether to sort in descending order (order_type desc); ascending otherwise.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter Descending { get; set; }
+
+        /// <summary>Gets or sets the tasks per request (1-10000). A page size, never a cap.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(1, CdnClient.MaxHistoryPageSize)]
+        public int PageSize { get; set; } = CdnClient.DefaultHistoryPageSize;
+
+        /// <summary>Gets or sets a value indicating whether to return every matching task.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter All { get; set; }
+
+        /// <summary>Gets or sets the enterprise project id ("all" for every project), or null.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string EnterpriseProjectId { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == IdSet)
+            {
+                string[] ids = string.IsNullOrEmpty(TaskId) ? Id : new[] { TaskId };
+                TaskId = null;
+                GetById(ids);
+                return;
+            }
+
+            HistoryTaskFilter filter = BuildFilter();
+            bool firstGiven = PagingParameters.First != ulong.MaxValue;
+            bool onePage = !All && !firstGiven;
+            long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
+
+            RunCancellable(() =>
+            {
+                CdnClient client = Client;
+                Pager<CdnTask> pager = client.HistoryTaskPager(filter, PageSize);
+                pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
+                pager.First = first;
+                pager.Concurrency = onePage ? 1 : client.Transport.Settings.Concurrency;
+
+                if (PagingParameters.IncludeTotalCount)
+                {
+                    long total = Await(pager.CountAllAsync(CancellationToken));
+                    WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
+                }
+
+                Stream(pager, showProgress: !onePage);
+
+                if (onePage && pager.Emitted >= PageSize)
+                {
+                    long total = Await(pager.CountAllAsync(CancellationToken));
+                    if (total - pager.Skip - pager.Emitted > 0)
+                    {
+                        WriteWarning(string.Format(
+                            CultureInfo.InvariantCulture,
+                            "Showing the first {0:N0} of {1:N0} matching tasks. Use -All to get every task, or -First N to get N of them.",
+                            pager.Emitted,
+                            total - pager.Skip));
+                    }
+                }
+            });
+        }
+
+        private HistoryTaskFilter BuildFilter()
+        {
+            bool hasStart = MyInvocation.BoundParameters.ContainsKey(nameof(StartTime));
+            bool hasEnd = MyInvocation.BoundParameters.ContainsKey(nameof(EndTime));
+            long? startMs = hasStart ? Normalize.ToEpochMs(StartTime) : (long?)null;
+            long? endMs = hasEnd ? Normalize.ToEpochMs(EndTime) : (hasStart ? Normalize.ToEpochMs(DateTime.UtcNow) : (long?)null);
+            if (startMs.HasValue && endMs.HasValue && startMs.Value >= endMs.Value)
+            {
+                ThrowValidationError(
+                    ErrorIds.InvalidTimeRange,
+                    $"-StartTime ({Normalize.FromEpochMs(startMs):u}) must be before -EndTime ({Normalize.FromEpochMs(endMs):u}).",
+                    StartTime);
+            }
+
+            string orderField = null;
+            string orderType = null;
+            if (SortBy != null || Descending.IsPresent)
+            {
+                // The service needs order_field and order_type together; -Descending alone sorts by creation time.
+                orderField = SortBy == null ? "create_time" : s_orderFields[SortBy];
+                orderType = Descending.IsPresent ? "desc" : "asc";
+            }
+
+            return new HistoryTaskFilter
+            {
+                EnterpriseProjectId = EnterpriseProjectId,
+                Status = Status == null ? null : Normalize.TaskStatusFilter(Status),
+                StartMs = startMs,
+                EndMs = endMs,
+                OrderField = orderField,
+                OrderType = orderType,
+                FileType = FileType?.ToLowerInvariant(),
+                TaskType = TaskType?.ToLowerInvariant(),
+            };
+        }
+
+        private void GetById(string[] ids)
+        {
+            RunCancellable(() =>
+            {
+                foreach (string raw in ids)
+                {
+                    string id = raw.Trim();
+                    try
+                    {
+                        WriteObject(Await(Client.GetTaskAsync(id, EnterpriseProjectId, CancellationToken)));
+                    }
+                    catch (CdnApiException failure) when (failure.Kind == CdnFailureKind.Service && (failure.StatusCode == HttpStatusCode.NotFound || failure.StatusCode == HttpStatusCode.BadRequest))
+                    {
+                        WriteError(ToErrorRecord(failure, id));
+                    }
+                    catch (CdnApiException failure)
+                    {
+                        ThrowTerminatingError(ToErrorRecord(failure, id));
+                    }
+                }
+            });
+        }
+
+        private void Stream(Pager<CdnTask> pager, bool showProgress)
+        {
+            var progressClock = Stopwatch.StartNew();
+            bool progressShown = false;
+            IAsyncEnumerator<CdnTask> tasks = pager.ReadAsync(CancellationToken).GetAsyncEnumerator(CancellationToken);
+            try
+            {
+                while (MoveNext(tasks))
+                {
+                    WriteObject(tasks.Current);
+                    if (showProgress && progressClock.Elapsed >= s_progressInterval)
+                    {
+                        progressClock.Restart();
+                        progressShown = true;
+                        WriteProgress(Progress(pager));
+                    }
+                }
+            }
+            catch (CdnApiException failure)
+            {
+                ThrowTerminatingError(ToErrorRecord(failure, $"Get-CdnTask after {pager.Emitted} tasks"));
+            }
+            finally
+            {
+                tasks.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                if (progressShown)
+                {
+                    ProgressRecord done = Progress(pager);
+                    done.RecordType = ProgressRecordType.Completed;
+                    WriteProgress(done);
+                }
+            }
+        }
+
+        private static ProgressRecord Progress(Pager<CdnTask> pager)
+        {
+            long known = pager.KnownTotal(out bool complete);
+            long emitted = pager.Emitted;
+            var record = new ProgressRecord(ProgressActivityId, "Get-CdnTask", complete ? $"{emitted:N0} of {known:N0} tasks" : $"{emitted:N0} tasks");
+            if (complete && known > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, emitted * 100 / known);
+            }
+
+            return record;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using CdnTasks.Api.Batching;
+
+namespace CdnTasks.Commands
+{
+    /// <summary>
+    /// Import-CdnCache: prefetches URLs into the CDN cache (CreatePreheatingTasks), at most 1000 URLs a request,
+    /// and writes one CdnTask per request. Directories are refused before any request.
+    /// </summary>
+    [Cmdlet(VerbsData.Import, "CdnCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(CdnTask))]
+    public sealed class ImportCdnCacheCommand : CdnSubmitCmdlet
+    {
+        /// <inheritdoc/>
+        internal override bool Preheat => true;
+
+        /// <inheritdoc/>
+        internal override string OperationText => "Import-CdnCache (CreatePreheatingTasks)";
+
+        /// <inheritdoc/>
+        internal override Task<string> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, CancellationToken cancellationToken) =>
+            Client.CreatePreheatingTaskAsync(batch.Urls, zhUrlEncode, EnterpriseProjectId, cancellationToken);
+    }
+}

@@ -1,0 +1,242 @@
+# Copyright (c) CdnTasks contributors. MIT License.
+#
+# Clear-CdnCache and Import-CdnCache against the real emulator: batching, duplicates, -WhatIf, validation,
+# quota refusal, partial batch failures and -Wait.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $null = Import-CdnTasksModule
+    $script:emulator = Start-CdnEmulator -Records 300 -ArgumentList '--TaskSeconds', '2', '--FailureRate', '0.2'
+    $script:restore = Use-CdnEmulatorEnvironment $emulator
+
+    # The tasks created through POST, by id (URLs in submission order).
+    function Get-CreatedTask($Emulator) {
+        $tasks = @{}
+        foreach ($task in (Invoke-RestMethod -NoProxy "$($Emulator.Url)/_emulator/tasks").tasks) { $tasks[[string]$task.id] = $task }
+        $tasks
+    }
+
+    function Get-Requests($Emulator, [string] $Api) { (Get-CdnEmulatorStats $Emulator).requests.$Api }
+
+    # Runs a command in a child pwsh (same module, same environment) and returns its console output:
+    # -WhatIf messages go to the host, not to a stream.
+    function Invoke-ChildPwsh([string] $Command) {
+        $exe = [Environment]::ProcessPath
+        $prefix = @(if ((Split-Path -Leaf $exe) -like 'dotnet*') { [Environment]::GetCommandLineArgs()[0] })
+        $script = "Import-Module '$env:CDNTASKS_MODULE_MANIFEST'; $Command"
+        & $exe @prefix -NoProfile -NonInteractive -Command $script 2>&1 | Out-String -Width 400
+    }
+
+    function New-Urls([int] $Count, [string] $Prefix) { 1..$Count | ForEach-Object { "https://www.example.com/$Prefix/$_.js" } }
+}
+
+AfterAll {
+    if ($restore) { & $restore }
+    Stop-CdnEmulator $emulator
+}
+
+Describe 'Clear-CdnCache' {
+    BeforeEach {
+        Clear-CdnEmulatorFaults $emulator
+        Reset-CdnEmulatorStats $emulator
+    }
+
+    It 'purges the URLs of a file, waits, and writes the finished task (Get-Content urls.txt | Clear-CdnCache -Wait)' {
+        $urls = New-Urls 5 'wait'
+        Set-Content -Path "$TestDrive/urls.txt" -Value (@($urls) + '')
+        $task = Get-Content "$TestDrive/urls.txt" | Clear-CdnCache -Wait -ErrorAction SilentlyContinue
+        $task | Should -HaveCount 1
+        $task | Should -BeOfType ([CdnTasks.CdnTask])
+        $task.Status | Should -Be 'Done'
+        $task.TaskType | Should -Be 'Refresh'
+        $task.Total | Should -Be 5
+        $task.UrlCount | Should -Be 5
+        ($task.Succeeded + $task.Failed) | Should -Be 5
+        $created = (Get-CreatedTask $emulator)[$task.Id]
+        $created.task_type | Should -Be 'refresh'
+        $created.file_type | Should -Be 'file'
+        @($created.urls) | Should -Be @($urls)
+    }
+
+    It 'turns a 2,500-URL pipeline into exactly three requests of 1000, 1000 and 500 URLs, in order' {
+        $urls = New-Urls 2500 'big'
+        $tasks = $urls | Clear-CdnCache
+        $tasks | Should -HaveCount 3
+        Get-Requests $emulator 'refresh-tasks' | Should -Be 3
+        $created = Get-CreatedTask $emulator
+        @($tasks | ForEach-Object { @($created[$_.Id].urls).Count }) | Should -Be @(1000, 1000, 500)
+        @($tasks | ForEach-Object { $created[$_.Id].urls }) | Should -Be @($urls)
+        @($tasks.UrlCount) | Should -Be @(1000, 1000, 500)
+        @($tasks.Status | Sort-Object -Unique) | Should -Be 'InProcess'
+    }
+
+    It 'drops duplicate URLs (exact, case-sensitive) before submitting' {
+        $in = 'https://www.example.com/dup/a.js', 'https://www.example.com/dup/b.js', 'https://www.example.com/dup/a.js', 'https://www.example.com/dup/A.js'
+        $task = $in | Clear-CdnCache
+        $task.UrlCount | Should -Be 3
+        @((Get-CreatedTask $emulator)[$task.Id].urls) | Should -Be @('https://www.example.com/dup/a.js', 'https://www.example.com/dup/b.js', 'https://www.example.com/dup/A.js')
+    }
+
+    It 're-purges failed records, files and directories in separate requests (Get-CdnUrlTask -Status failed -All | Clear-CdnCache)' {
+        $failed = Get-CdnUrlTask -Status failed -All
+        $files = @($failed | Where-Object FileType -EQ 'file' | ForEach-Object Url | Select-Object -Unique)
+        $directories = @($failed | Where-Object FileType -EQ 'directory' | ForEach-Object Url | Select-Object -Unique)
+        $files.Count | Should -BeGreaterThan 0
+        $directories.Count | Should -BeGreaterThan 0
+
+        $tasks = $failed | Clear-CdnCache
+        $created = Get-CreatedTask $emulator
+        $dirTasks = @($tasks | Where-Object FileType -EQ 'directory')
+        $fileTasks = @($tasks | Where-Object FileType -EQ 'file')
+        $dirTasks.Count | Should -Be ([math]::Ceiling($directories.Count / 100))
+        $fileTasks.Count | Should -Be ([math]::Ceiling($files.Count / 1000))
+        foreach ($t in $dirTasks) { $created[$t.Id].file_type | Should -Be 'directory'; $created[$t.Id].mode | Should -Be 'all' }
+        @($dirTasks | ForEach-Object { $created[$_.Id].urls }) | Should -Be $directories
+        @($fileTasks | ForEach-Object { $created[$_.Id].urls }) | Should -Be $files
+    }
+
+    It 'sends the directory mode and zh_url_encode when asked' {
+        $task = Clear-CdnCache -Url 'https://www.example.com/mode/' -FileType directory -Mode detect_modify_refresh -ZhUrlEncode
+        $created = (Get-CreatedTask $emulator)[$task.Id]
+        $created.mode | Should -Be 'detect_modify_refresh'
+        $created.zh_url_encode | Should -BeTrue
+    }
+
+    It 'does not reclassify a URL ending with "/" as a directory' {
+        $task = Clear-CdnCache -Url 'https://www.example.com/index/'
+        $task.FileType | Should -Be 'file'
+        (Get-CreatedTask $emulator)[$task.Id].file_type | Should -Be 'file'
+    }
+
+    It '-WhatIf sends nothing and says how many URLs in how many requests' {
+        $output = Invoke-ChildPwsh "1..2500 | ForEach-Object { 'https://www.example.com/whatif/' + `$_ } | Clear-CdnCache -WhatIf"
+        $output | Should -Match 'What if: .*2500 URLs in 3 requests'
+        (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
+        $null = New-Urls 3 'whatif' | Clear-CdnCache -WhatIf
+        (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
+    }
+
+    It '-Confirm asks before anything is sent, and -Force skips the confirmation' {
+        # A non-interactive child cannot answer the prompt: ShouldProcess fails there, before any request.
+        $output = Invoke-ChildPwsh "'https://www.example.com/confirm/a.js' | Clear-CdnCache -Confirm"
+        $output | Should -Match 'NonInteractive'
+        (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
+        $output = Invoke-ChildPwsh "`$ConfirmPreference = 'Medium'; (Clear-CdnCache -Url 'https://www.example.com/confirm/b.js' -Force).UrlCount"
+        $output.Trim() | Should -Be '1'
+        Get-Requests $emulator 'refresh-tasks' | Should -Be 1
+        Get-Requests $emulator 'quota' | Should -Be 0
+    }
+
+    It 'refuses invalid URLs with one error naming each of them, before any request' {
+        $in = 'https://www.example.com/ok.js', 'www.example.com/no-scheme.js', 'ftp://www.example.com/x', ('https://www.example.com/' + ('a' * 4100))
+        $err = $null
+        try { $in | Clear-CdnCache -ErrorAction Stop } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -Be 'InvalidUrl,CdnTasks.Commands.ClearCdnCacheCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @($err.TargetObject) | Should -Be @($in[1], $in[2], $in[3])
+        $err.Exception.Message | Should -Match ([regex]::Escape($in[1]))
+        $err.Exception.Message | Should -Match ([regex]::Escape($in[2]))
+        $err.Exception.Message | Should -Match '4124 characters long'
+        (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
+    }
+
+    It 'rejects -Timeout without -Wait before any request' {
+        { Clear-CdnCache -Url 'https://www.example.com/x.js' -Timeout 5 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidParameterCombination,CdnTasks.Commands.ClearCdnCacheCommand'
+        (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
+    }
+
+    It 'reports an ambiguous failure (502 after processing) as possibly submitted, and writes the other tasks' {
+        Set-CdnEmulatorFaults $emulator -Script '2:502post'
+        $urls = New-Urls 1500 'ambiguous'
+        $tasks = $urls | Clear-CdnCache -Force -ErrorVariable failures -ErrorAction SilentlyContinue
+        $tasks | Should -HaveCount 1
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0201,CdnTasks.Commands.ClearCdnCacheCommand'
+        @($failures[0].TargetObject) | Should -Be @($urls[1000..1499])
+        $failures[0].ErrorDetails.Message | Should -Match 'may have been submitted'
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Get-CdnUrlTask -Url '$($urls[1000])'"))
+        # The emulator did create it: this is exactly the case the message warns about.
+        @((Get-CreatedTask $emulator).Values | Where-Object { $_.urls -contains $urls[1000] }) | Should -HaveCount 1
+    }
+}
+
+Describe 'Clear-CdnCache quota' {
+    BeforeAll {
+        $script:small = Start-CdnEmulator -Records 10 -ArgumentList '--TaskSeconds', '2', '--QuotaFileRefresh', '1500'
+        $script:restoreSmall = Use-CdnEmulatorEnvironment $small
+    }
+
+    AfterAll {
+        & $restoreSmall
+        Stop-CdnEmulator $small
+    }
+
+    BeforeEach { Reset-CdnEmulatorStats $small }
+
+    It 'refuses a submission larger than the remaining quota, with nothing sent' {
+        $err = $null
+        try { New-Urls 1501 'quota' | Clear-CdnCache -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'QuotaExceeded,CdnTasks.Commands.ClearCdnCacheCommand'
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err.Exception.Message | Should -Match 'file_refresh: 1501 URLs to submit but only 1500 remaining'
+        $err.TargetObject[0].Type | Should -Be 'file_refresh'
+        Get-Requests $small 'refresh-tasks' | Should -Be 0
+        Get-Requests $small 'quota' | Should -Be 1
+    }
+
+    It 'with -Force skips the check; a request the service refuses is reported with exactly its URLs while the others go out' {
+        # Quota 1500: request 1 (1000) fits, request 2 (1000) is refused with CDN.0110, request 3 (500) fits.
+        $urls = New-Urls 2500 'partial'
+        $tasks = $urls | Clear-CdnCache -Force -ErrorVariable failures -ErrorAction SilentlyContinue
+        Get-Requests $small 'quota' | Should -Be 0
+        Get-Requests $small 'refresh-tasks' | Should -Be 3
+        $tasks | Should -HaveCount 2
+        @($tasks.UrlCount) | Should -Be @(1000, 500)
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'CdnApi.CDN.0110,CdnTasks.Commands.ClearCdnCacheCommand'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @($failures[0].TargetObject) | Should -Be @($urls[1000..1999])
+        $failures[0].ErrorDetails.Message | Should -Match 'Request 2 of 3 \(1000 file URLs'
+        $failures[0].ErrorDetails.Message | Should -Match 'were not submitted'
+        $failures[0].Exception.RequestId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'makes -ErrorAction Stop throw on a failed request' {
+        { New-Urls 10 'stop' | Clear-CdnCache -Force -ErrorAction Stop } | Should -Throw -ErrorId 'CdnApi.CDN.0110,CdnTasks.Commands.ClearCdnCacheCommand'
+    }
+}
+
+Describe 'Import-CdnCache' {
+    BeforeEach { Reset-CdnEmulatorStats $emulator }
+
+    It 'prefetches a URL (Import-CdnCache -Url https://www.example.com/big.iso)' {
+        $task = Import-CdnCache -Url https://www.example.com/big.iso
+        $task.TaskType | Should -Be 'Preheating'
+        $task.UrlCount | Should -Be 1
+        $created = (Get-CreatedTask $emulator)[$task.Id]
+        $created.task_type | Should -Be 'preheating'
+        @($created.urls) | Should -Be 'https://www.example.com/big.iso'
+    }
+
+    It 'waits with -Wait and writes the finished prefetch task' {
+        $task = New-Urls 3 'prefetch' | Import-CdnCache -Wait -ErrorAction SilentlyContinue
+        $task.Status | Should -Be 'Done'
+        $task.Total | Should -Be 3
+        $task.TaskType | Should -Be 'Preheating'
+    }
+
+    It 'splits 1001 URLs into two requests' {
+        $tasks = New-Urls 1001 'prefetch-many' | Import-CdnCache
+        @($tasks.UrlCount) | Should -Be @(1000, 1)
+        Get-Requests $emulator 'preheating-tasks' | Should -Be 2
+    }
+
+    It 'refuses directories before any request' {
+        $in = [pscustomobject]@{ Url = 'https://www.example.com/dir/'; FileType = 'directory' }, [pscustomobject]@{ Url = 'https://www.example.com/file.js'; FileType = 'file' }
+        { $in | Import-CdnCache -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidUrl,CdnTasks.Commands.ImportCdnCacheCommand'
+        { Import-CdnCache -Url 'https://www.example.com/dir/' -ErrorAction Stop } | Should -Throw '*prefetch supports files only*'
+        (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
+    }
+}

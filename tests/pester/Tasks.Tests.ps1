@@ -1,0 +1,221 @@
+# Copyright (c) CdnTasks contributors. MIT License.
+#
+# Get-CdnTask, Get-CdnUrlTask -TaskId, Wait-CdnTask and Get-CdnQuota against the real emulator.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $null = Import-CdnTasksModule
+    # Every created URL fails: failure reporting is what these tests look at.
+    $script:emulator = Start-CdnEmulator -Records 2000 -Days 3 -ArgumentList '--TaskSeconds', '2', '--FailureRate', '1.0'
+    $script:restore = Use-CdnEmulatorEnvironment $emulator
+
+    function New-Urls([int] $Count, [string] $Prefix) { 1..$Count | ForEach-Object { "https://www.example.com/$Prefix/$_.js" } }
+
+    # Runs a script in a fresh in-process PowerShell with the module and the emulator environment (the
+    # environment variables are process-wide), and returns the PowerShell instance for its streams.
+    function New-InProcessPowerShell {
+        $ps = [powershell]::Create()
+        $null = $ps.AddCommand('Import-Module').AddParameter('Name', $env:CDNTASKS_MODULE_MANIFEST).AddStatement()
+        $ps
+    }
+}
+
+AfterAll {
+    if ($restore) { & $restore }
+    Stop-CdnEmulator $emulator
+}
+
+Describe 'Get-CdnQuota' {
+    It 'writes typed quotas for file_refresh, dir_refresh and preheat that count down as URLs are submitted' {
+        $before = Get-CdnQuota
+        $before | Should -BeOfType ([CdnTasks.CdnQuota])
+        @($before.Type) | Should -Be @('file_refresh', 'dir_refresh', 'preheat')
+        foreach ($q in $before) { $q.Remaining | Should -Be ($q.Limit - $q.Used) }
+        $null = New-Urls 7 'quota' | Clear-CdnCache
+        $after = Get-CdnQuota -Type file_refresh
+        $after.Used | Should -Be ((@($before | Where-Object Type -EQ 'file_refresh')[0]).Used + 7)
+        (Get-CdnQuota -Type '*refresh').Type | Should -Be @('file_refresh', 'dir_refresh')
+    }
+}
+
+Describe 'Get-CdnTask' {
+    BeforeAll {
+        $script:mine = @(New-Urls 3 'list-a' | Clear-CdnCache) + @(Import-CdnCache -Url 'https://www.example.com/list/big.iso')
+    }
+
+    It 'exports every task of the last 7 days to CSV (Get-CdnTask -StartTime (Get-Date).AddDays(-7) -All | Export-Csv)' {
+        $total = (Get-CdnTask -StartTime (Get-Date).AddDays(-7) -IncludeTotalCount -First 0 | Select-Object -First 1).ToString()
+        Get-CdnTask -StartTime (Get-Date).AddDays(-7) -All | Export-Csv -Path "$TestDrive/tasks.csv" -NoTypeInformation
+        $rows = Import-Csv "$TestDrive/tasks.csv"
+        $rows.Count | Should -BeGreaterThan 100
+        "Total count: $($rows.Count)" | Should -Be $total
+        @($rows.Id | Select-Object -Unique).Count | Should -Be $rows.Count
+        ($rows[0].PSObject.Properties.Name -join ',') | Should -Be 'Id,TaskId,TaskType,Status,FileType,Processing,Succeeded,Failed,Total,CreateTime,UrlCount'
+        foreach ($t in $mine) { $rows.Id | Should -Contain $t.Id }
+    }
+
+    It 'returns one page and a warning by default' {
+        $tasks = Get-CdnTask -PageSize 5 -WarningVariable warnings -WarningAction SilentlyContinue
+        $tasks | Should -HaveCount 5
+        $warnings | Should -HaveCount 1
+        "$warnings" | Should -Match 'Showing the first 5 of [\d,]+ matching tasks\. Use -All'
+    }
+
+    It 'pages with -First and -Skip like the full list, newest first' {
+        $all = @(Get-CdnTask -All -PageSize 50)
+        $some = @(Get-CdnTask -First 7 -Skip 3 -PageSize 5)
+        @($some.Id) | Should -Be @($all[3..9].Id)
+        $all[0].CreateTime | Should -BeGreaterOrEqual $all[-1].CreateTime
+    }
+
+    It 'filters by status, task type and file type' {
+        @(Get-CdnTask -TaskType Preheating -All).TaskType | Sort-Object -Unique | Should -Be 'Preheating'
+        @(Get-CdnTask -FileType directory -All).FileType | Sort-Object -Unique | Should -Be 'directory'
+        @(Get-CdnTask -Status Done -All).Status | Sort-Object -Unique | Should -Be 'Done'
+    }
+
+    It 'sorts on the service with -SortBy and -Descending' {
+        $tasks = @(Get-CdnTask -SortBy Total -Descending -First 30)
+        @($tasks.Total) | Should -Be @($tasks.Total | Sort-Object -Descending)
+        $ascending = @(Get-CdnTask -SortBy CreateTime -First 30)
+        @($ascending.CreateTime) | Should -Be @($ascending.CreateTime | Sort-Object)
+    }
+
+    It 'returns one task with its counts with -Id, and binds tasks from the pipeline' {
+        $task = Get-CdnTask -Id $mine[0].Id
+        $task.Id | Should -Be $mine[0].Id
+        $task.Total | Should -Be 3
+        ($task.Processing + $task.Succeeded + $task.Failed) | Should -Be 3
+        @($mine | Get-CdnTask).Id | Should -Be @($mine.Id)
+    }
+
+    It 'reports an unknown id as a non-terminating error and goes on' {
+        $found = Get-CdnTask -Id '999999999', $mine[0].Id -ErrorVariable failures -ErrorAction SilentlyContinue
+        $found.Id | Should -Be $mine[0].Id
+        $failures[0].FullyQualifiedErrorId | Should -Be 'CdnApi.CDN.0003,CdnTasks.Commands.GetCdnTaskCommand'
+        $failures[0].TargetObject | Should -Be '999999999'
+    }
+}
+
+Describe 'Get-CdnUrlTask -TaskId' {
+    BeforeAll {
+        $script:urls = New-Urls 4 'detail'
+        $script:task = $urls | Clear-CdnCache
+    }
+
+    It 'writes the URL records of a piped task ($task | Get-CdnUrlTask)' {
+        $records = $task | Get-CdnUrlTask
+        $records | Should -BeOfType ([CdnTasks.CdnUrlTask])
+        @($records.Url) | Should -Be @($urls)
+        @($records.TaskId | Sort-Object -Unique) | Should -Be $task.Id
+        @($records.TaskType | Sort-Object -Unique) | Should -Be 'Refresh'
+        @($records.FileType | Sort-Object -Unique) | Should -Be 'file'
+    }
+
+    It 'carries FailClassify and FailDesc for failed URLs, and filters by status and URL' {
+        $null = $task | Wait-CdnTask -ErrorAction SilentlyContinue
+        $failed = Get-CdnUrlTask -TaskId $task.Id -Status failed
+        $failed | Should -HaveCount 4
+        foreach ($r in $failed) {
+            $r.Status | Should -Be 'failed'
+            $r.FailClassify | Should -BeIn 'ORIGIN_ERROR', 'INNER_ERROR', 'UNKNOWN_ERROR'
+            $r.FailDesc | Should -Not -BeNullOrEmpty
+        }
+        (Get-CdnUrlTask -TaskId $task.Id -Url $urls[2]).Url | Should -Be $urls[2]
+        Get-CdnUrlTask -TaskId $task.Id -Status succeed | Should -BeNullOrEmpty
+    }
+
+    It 'pages: one page and a warning by default, everything with -All' {
+        $big = New-Urls 25 'detail-big' | Clear-CdnCache
+        $page = $big | Get-CdnUrlTask -PageSize 10 -WarningVariable warnings -WarningAction SilentlyContinue
+        $page | Should -HaveCount 10
+        "$warnings" | Should -Match 'Showing the first 10 of 25 URL records'
+        $all = $big | Get-CdnUrlTask -PageSize 10 -All
+        @($all.Url) | Should -Be @(New-Urls 25 'detail-big')
+        @(Get-CdnUrlTask -TaskId $big.Id -First 5 -Skip 20 -PageSize 10).Url | Should -Be @((New-Urls 25 'detail-big')[20..24])
+    }
+
+    It 're-purges the failed URLs of a task' {
+        $again = Get-CdnUrlTask -TaskId $task.Id -Status failed -All | Clear-CdnCache
+        $again.UrlCount | Should -Be 4
+    }
+}
+
+Describe 'Wait-CdnTask' {
+    It 'waits for several tasks, writes them finished, and reports failed URLs as non-terminating errors' {
+        $tasks = @(New-Urls 2 'wait-a' | Clear-CdnCache) + @(Clear-CdnCache -Url 'https://www.example.com/wait-b/' -FileType directory)
+        $done = $tasks | Wait-CdnTask -PollIntervalSec 0.5 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $done | Should -HaveCount 2
+        @($done.Status | Sort-Object -Unique) | Should -Be 'Done'
+        @($done.Id | Sort-Object) | Should -Be @($tasks.Id | Sort-Object)
+        @($done | Sort-Object Id).UrlCount | Should -Be @(($tasks | Sort-Object Id).UrlCount)
+        $failures | Should -HaveCount 2
+        $failures[0].FullyQualifiedErrorId | Should -Be 'CdnTaskHasFailedUrls,CdnTasks.Commands.WaitCdnTaskCommand'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+        $failures[0].TargetObject | Should -BeOfType ([CdnTasks.CdnTask])
+        $failures[0].Exception.Message | Should -Match "finished with \d+ of \d+ URLs failed"
+        $failures[0].Exception.Message | Should -Match ([regex]::Escape("Get-CdnUrlTask -TaskId $($failures[0].TargetObject.Id) -Status failed"))
+    }
+
+    It 'makes -ErrorAction Stop throw for a task with failed URLs' {
+        $task = Clear-CdnCache -Url 'https://www.example.com/wait-stop/a.js'
+        { Wait-CdnTask -Id $task.Id -ErrorAction Stop } | Should -Throw -ErrorId 'CdnTaskHasFailedUrls,CdnTasks.Commands.WaitCdnTaskCommand'
+    }
+
+    It 'Clear-CdnCache -Wait reports failed URLs the same way' {
+        $done = New-Urls 2 'wait-inline' | Clear-CdnCache -Wait -ErrorVariable failures -ErrorAction SilentlyContinue
+        $done.Status | Should -Be 'Done'
+        $done.Failed | Should -Be 2
+        $failures[0].FullyQualifiedErrorId | Should -Be 'CdnTaskHasFailedUrls,CdnTasks.Commands.ClearCdnCacheCommand'
+    }
+
+    It 'times out with an OperationTimeout error that names the tasks still running' {
+        $tasks = @(New-Urls 2 'timeout-a' | Clear-CdnCache) + @(New-Urls 2 'timeout-b' | Import-CdnCache)
+        $err = $null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        try { $tasks | Wait-CdnTask -Timeout 0.5 -PollIntervalSec 0.2 -ErrorAction Stop } catch { $err = $_ }
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 1.9
+        $err.FullyQualifiedErrorId | Should -Be 'CdnTaskWaitTimeout,CdnTasks.Commands.WaitCdnTaskCommand'
+        $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+        @($err.TargetObject) | Should -Be @($tasks.Id)
+        foreach ($t in $tasks) { $err.Exception.Message | Should -Match $t.Id }
+    }
+
+    It 'accepts -Timeout as a TimeSpan' {
+        $task = Clear-CdnCache -Url 'https://www.example.com/timespan/a.js'
+        { Wait-CdnTask -Id $task.Id -Timeout ([timespan]::FromMilliseconds(300)) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CdnTaskWaitTimeout,CdnTasks.Commands.WaitCdnTaskCommand'
+    }
+
+    It 'writes one progress record per task with processing, succeeded and failed counts under a parent activity' {
+        $tasks = @(New-Urls 3 'progress-a' | Clear-CdnCache) + @(New-Urls 2 'progress-b' | Clear-CdnCache)
+        $ps = New-InProcessPowerShell
+        $null = $ps.AddCommand('Wait-CdnTask').AddParameter('Id', [string[]]$tasks.Id).AddParameter('PollIntervalSec', 0.3).AddParameter('ErrorAction', 'SilentlyContinue')
+        $out = $ps.Invoke()
+        $out | Should -HaveCount 2
+        $progress = @($ps.Streams.Progress)
+        $parent = @($progress | Where-Object { $_.Activity -eq 'Wait-CdnTask' })
+        $parent.Count | Should -BeGreaterThan 0
+        foreach ($t in $tasks) {
+            $mine = @($progress | Where-Object { $_.Activity -like "CDN task $($t.Id) *" -and $_.RecordType -eq 'Processing' })
+            $mine.Count | Should -BeGreaterThan 0
+            $mine[0].ParentActivityId | Should -Be $parent[0].ActivityId
+            $mine[0].StatusDescription | Should -Match '\d+ processing, \d+ succeeded, \d+ failed of \d+'
+        }
+        @($progress.ActivityId | Sort-Object -Unique).Count | Should -Be 3
+        $ps.Dispose()
+    }
+
+    It 'stops within a second on Ctrl+C (PowerShell.Stop)' {
+        $task = Clear-CdnCache -Url 'https://www.example.com/stop/a.js'
+        $ps = New-InProcessPowerShell
+        $null = $ps.AddCommand('Wait-CdnTask').AddParameter('Id', $task.Id).AddParameter('PollIntervalSec', 60)
+        $async = $ps.BeginInvoke()
+        Start-Sleep -Milliseconds 700
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Dispose()
+    }
+}
