@@ -15,6 +15,8 @@
 #   $credential, $main   PSCredential of the emulator's primary account (AK/SK)
 #   $otherAccount        PSCredential of a second emulator account with its own domain id
 #   $tempAk, $tempSk, $token   an access key, secret key and security token (SecureStrings)
+# and, in the current folder, urls.txt and release-urls.txt with a few URLs (one a line) for the purge and
+# prefetch examples.
 
 BeforeDiscovery {
     Import-Module "$PSScriptRoot/../../tools/HelpConverter.psm1" -Force
@@ -33,9 +35,9 @@ BeforeAll {
 
     $script:other = @{ AccessKey = 'HPUAEMULATORAK000002'; SecretKey = 'emulator-other-secret-0123456789abcdef'; DomainId = 'fedcba9876543210fedcba9876543210' }
     # A small data set over 8 days (Get-CdnUrlTask examples look back up to 7 days), no throttling, tasks
-    # that finish after one second (Wait-CdnTask examples).
+    # that finish after one second (Wait-CdnTask examples) and never fail (examples that stop on a failed URL).
     $script:emulator = Start-CdnEmulator -Records 300 -Days 8 -ArgumentList @(
-        '--RateLimit', 'false', '--TaskSeconds', '1',
+        '--RateLimit', 'false', '--TaskSeconds', '1', '--FailureRate', '0',
         '--ExtraKeys', "$($other.AccessKey):$($other.SecretKey):$($other.DomainId)")
 
     # The environment every example starts from; anything else that could steer the module is removed.
@@ -60,6 +62,17 @@ BeforeAll {
         tempAk       = 'HPUATEMPORARYAK00001'
         tempSk       = ConvertTo-Secure 'temporary-secret-key-0123456789'
         token        = ConvertTo-Secure 'temporary-security-token-0123456789'
+    }
+
+    # A new current folder for one example, with the files that examples read.
+    function New-ExampleDirectory {
+        $directory = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $directory
+        Set-Content -LiteralPath (Join-Path $directory 'urls.txt') -Value @(
+            'https://www.example.com/index.html', '', 'https://www.example.com/img/logo.png', 'https://www.example.com/css/site.css')
+        Set-Content -LiteralPath (Join-Path $directory 'release-urls.txt') -Value @(
+            'https://download.example.com/release/2.0/setup.exe', 'https://download.example.com/release/2.0/notes.html')
+        $directory
     }
 
     # Parses a block; returns the parse errors as strings.
@@ -130,16 +143,14 @@ Describe 'Docs example <Page>: <Title>' -ForEach $exampleCases {
     # Only the test that fits the example's mode is defined, so that no skipped tests pad the counts.
     if ($Mode -eq 'run') {
         It 'runs against the emulator without errors' {
-            $directory = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
-            $null = New-Item -ItemType Directory -Path $directory
+            $directory = New-ExampleDirectory
             $result = Invoke-DocExample -Code $Code -Directory $directory
             $result.Errors | Should -BeNullOrEmpty -Because "docs/$Page.md line $Line must run without error records"
         }
     }
     elseif ($Mode -eq 'expect-error') {
         It 'runs against the emulator and writes the error it is about' {
-            $directory = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
-            $null = New-Item -ItemType Directory -Path $directory
+            $directory = New-ExampleDirectory
             $result = Invoke-DocExample -Code $Code -Directory $directory
             $result.Finished | Should -BeTrue
             $result.Errors | Should -Not -BeNullOrEmpty -Because "docs/$Page.md line $Line is marked expect-error"

@@ -20,10 +20,14 @@ BeforeDiscovery {
     $perCommand = @{ 'Get-CdnTask:Status' = @('Done', 'InProcess') }
 
     $script:completionCases = foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
-        foreach ($parameter in $closedSets.Keys | Sort-Object) {
-            if (-not $command.Parameters.ContainsKey($parameter)) { continue }
-            $expected = if ($perCommand.ContainsKey("$($command.Name):$parameter")) { $perCommand["$($command.Name):$parameter"] } else { $closedSets[$parameter] }
-            @{ Command = $command.Name; Parameter = $parameter; Expected = $expected }
+        foreach ($parameter in $command.Parameters.Values | Sort-Object Name) {
+            # Any other closed set (a [ValidateSet]) must complete to exactly its values.
+            $validateSet = @($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] })
+            $expected = if ($perCommand.ContainsKey("$($command.Name):$($parameter.Name)")) { $perCommand["$($command.Name):$($parameter.Name)"] }
+            elseif ($closedSets.ContainsKey($parameter.Name)) { $closedSets[$parameter.Name] }
+            elseif ($validateSet) { $validateSet[0].ValidValues }
+            if (-not $expected) { continue }
+            @{ Command = $command.Name; Parameter = $parameter.Name; Expected = @($expected) }
         }
     }
 
@@ -42,7 +46,7 @@ BeforeAll {
 
     # A small data set served slowly enough (20 ms a request, one request at a time) that an -All run takes
     # well over a second: progress is reported at most four times a second.
-    $script:emulator = Start-CdnEmulator -Records 400 -Days 1 -ArgumentList @('--RateLimit', 'false', '--LatencyMs', '20')
+    $script:emulator = Start-CdnEmulator -Records 400 -Days 1 -ArgumentList @('--RateLimit', 'false', '--LatencyMs', '20', '--TaskSeconds', '2', '--FailureRate', '0')
     $script:restore = Use-CdnEmulatorEnvironment $emulator
     $script:savedVariables = @{}
     foreach ($name in 'CDNTASKS_RATE_LIMIT', 'CDNTASKS_CONCURRENCY') { $savedVariables[$name] = [Environment]::GetEnvironmentVariable($name) }
@@ -109,6 +113,45 @@ Describe 'Get-CdnUrlTask -All progress' {
         $onePage = Invoke-InProcess 'Get-CdnUrlTask -PageSize 10'
         $onePage.Output.Count | Should -Be 10
         $onePage.Progress | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Wait-CdnTask progress' {
+    BeforeAll {
+        # The emulator's tasks take two seconds; polling every 0.2 s gives several progress updates.
+        $script:task = Clear-CdnCache -Url 'https://www.example.com/progress/a.png', 'https://www.example.com/progress/b.png' -Force
+        $script:wait = Invoke-InProcess "Wait-CdnTask -Id $($task.Id) -PollIntervalSec 0.2"
+        # A second task, still running when the silent wait starts (the first one is done by then).
+        $script:silentTask = Clear-CdnCache -Url 'https://www.example.com/progress/c.png' -Force
+        $script:silentWait = Invoke-InProcess "`$ProgressPreference = 'SilentlyContinue'`nWait-CdnTask -Id $($silentTask.Id) -PollIntervalSec 0.2"
+    }
+
+    It 'writes the finished task' {
+        $wait.Errors | Should -BeNullOrEmpty
+        $wait.Output.Count | Should -Be 1
+        $wait.Output[0].Id | Should -Be $task.Id
+    }
+
+    It 'reports a parent record "Wait-CdnTask" and a child record for the task' {
+        $parent = @($wait.Progress | Where-Object { $_.Activity -eq 'Wait-CdnTask' -and $_.RecordType -eq 'Processing' })
+        $child = @($wait.Progress | Where-Object { $_.Activity -like "CDN task $($task.Id) *" })
+        # The first poll comes well within the two seconds the task takes.
+        $parent.Count | Should -BeGreaterThan 0
+        $parent[0].StatusDescription | Should -Match '^Waiting for 1 CDN task: 0 done, 1 running$'
+        $child.Count | Should -BeGreaterThan 0
+        $child[0].ParentActivityId | Should -Be $parent[0].ActivityId
+    }
+
+    It 'ends with a Completed record of the parent activity' {
+        $wait.Progress[-1].RecordType | Should -Be 'Completed'
+        $wait.Progress[-1].Activity | Should -Be 'Wait-CdnTask'
+    }
+
+    It 'writes no progress when $ProgressPreference is SilentlyContinue' {
+        $silentWait.Errors | Should -BeNullOrEmpty
+        $silentWait.Output.Count | Should -Be 1
+        $silentWait.Output[0].Id | Should -Be $silentTask.Id
+        $silentWait.Progress | Should -BeNullOrEmpty
     }
 }
 
