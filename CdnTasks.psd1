@@ -1,0 +1,38 @@
+# Copyright (c) CdnTasks contributors. MIT License.
+#
+# Module manifest TEMPLATE. build.ps1 fills the {{...}} placeholders and writes the result to
+# out/CdnTasks/CdnTasks.psd1:
+#   {{ModuleVersion}} <- <ModuleVersion> in Directory.Build.props (the one version source)
+#   {{ReleaseNotes}}  <- the "Unreleased" section of CHANGELOG.md
+# Import the built module (out/CdnTasks), not this file.
+@{
+    RootModule             = 'CdnTasks.dll'
+    ModuleVersion          = '{{ModuleVersion}}'
+    GUID                   = '9449781f-449d-42b9-a2c7-b243d297f678'
+    Author                 = 'CdnTasks contributors'
+    CompanyName            = 'CdnTasks contributors'
+    Copyright              = '(c) CdnTasks contributors. MIT License.'
+    Description            = 'Query and manage Huawei Cloud CDN cache refresh (purge) and preheating (prefetch) tasks, with streamed paging, for Windows PowerShell 5.1 and PowerShell 7.'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('CdnTasks.Format.ps1xml')
+
+    # Explicit lists only, never '*': PowerShell can then discover commands without loading the DLL,
+    # and build.ps1 fails when this list and the cmdlets compiled into CdnTasks.dll differ.
+    CmdletsToExport        = @(
+        'Get-CdnUrlTask'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('CDN', 'HuaweiCloud', 'Purge', 'Prefetch', 'Cache')
+            # ProjectUri and LicenseUri are deliberately not set: add them once the public repository
+            # exists (ProjectUri = the repository URL, LicenseUri = its LICENSE file).
+            ReleaseNotes = '{{ReleaseNotes}}'
+        }
+    }
+}
