@@ -111,7 +111,9 @@ Describe 'Get-CdnUrlTask -All under mixed faults' {
 
 Describe 'Faults that retries cannot cure' {
     BeforeEach {
-        Set-Tuning @{ CDNTASKS_MAX_RETRY = 1; CDNTASKS_RETRY_BASE_DELAY_MS = 10; CDNTASKS_CONCURRENCY = 1; CDNTASKS_RATE_LIMIT = 'off' }
+        # The client stays at the documented limits: the emulator enforces them, and a 429 of its own would
+        # shift the scripted request numbers.
+        Set-Tuning @{ CDNTASKS_MAX_RETRY = 1; CDNTASKS_RETRY_BASE_DELAY_MS = 10; CDNTASKS_CONCURRENCY = 1 }
         Reset-CdnEmulatorStats $emulator
     }
     AfterEach { Clear-CdnEmulatorFaults $emulator }
@@ -149,7 +151,7 @@ Describe 'Faults that retries cannot cure' {
     }
 
     It 'gives an OperationTimeout error for a response slower than CDNTASKS_TIMEOUT_SEC' {
-        Set-Tuning @{ CDNTASKS_MAX_RETRY = 0; CDNTASKS_TIMEOUT_SEC = 1; CDNTASKS_RATE_LIMIT = 'off' }
+        Set-Tuning @{ CDNTASKS_MAX_RETRY = 0; CDNTASKS_TIMEOUT_SEC = 1 }
         Set-CdnEmulatorFaults $emulator -Script '1:slow'
         $failure = $null
         try { Get-CdnUrlTask -First 5 -StartTime $start -EndTime $end -ErrorAction Stop } catch { $failure = $_ }
