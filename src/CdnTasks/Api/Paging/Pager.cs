@@ -234,7 +234,10 @@ namespace CdnTasks.Api.Paging
             int count = page.Items.Count;
             if (page.Total.HasValue)
             {
-                segment.Total = page.Total.Value;
+                // A full page at or beyond a total that shrank between pages: look once more rather than stop early.
+                segment.Total = count >= fetched.Limit && page.Total.Value <= fetched.Offset + count
+                    ? fetched.Offset + count + 1
+                    : page.Total.Value;
             }
             else
             {
