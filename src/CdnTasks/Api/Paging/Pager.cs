@@ -234,8 +234,9 @@ namespace CdnTasks.Api.Paging
             int count = page.Items.Count;
             if (page.Total.HasValue)
             {
-                // A full page at or beyond a total that shrank between pages: look once more rather than stop early.
-                segment.Total = count >= fetched.Limit && page.Total.Value <= fetched.Offset + count
+                // A full page at or beyond a total that shrank below one seen earlier: look once more rather than stop early.
+                segment.MaxTotal = Math.Max(segment.MaxTotal, page.Total.Value);
+                segment.Total = count >= fetched.Limit && page.Total.Value <= fetched.Offset + count && segment.MaxTotal > fetched.Offset + count
                     ? fetched.Offset + count + 1
                     : page.Total.Value;
             }
@@ -339,6 +340,7 @@ namespace CdnTasks.Api.Paging
         private sealed class Segment
         {
             public long? Total;
+            public long MaxTotal;
             public bool Started;
             public bool Exhausted;
             public long NextOffset;
