@@ -21,7 +21,13 @@
     # Explicit lists only, never '*': PowerShell can then discover commands without loading the DLL,
     # and build.ps1 fails when this list and the cmdlets compiled into CdnTasks.dll differ.
     CmdletsToExport        = @(
+        'Clear-CdnConfig'
+        'Clear-CdnCredential'
+        'Get-CdnConfig'
+        'Get-CdnCredential'
         'Get-CdnUrlTask'
+        'Set-CdnConfig'
+        'Set-CdnCredential'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

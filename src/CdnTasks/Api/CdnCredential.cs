@@ -16,6 +16,19 @@ namespace CdnTasks.Api
     {
         /// <summary>Creates a credential. The secure strings are copied and made read-only.</summary>
         public CdnCredential(string accessKey, SecureString secretKey, SecureString securityToken, string domainId, string source)
+            : this(accessKey, secretKey, securityToken, domainId, source, sourceDetail: null, domainIdSource: null)
+        {
+        }
+
+        /// <summary>Creates a credential with the details of where it and its domain id came from.</summary>
+        /// <param name="accessKey">The access key id (AK).</param>
+        /// <param name="secretKey">The secret key (SK); copied and made read-only.</param>
+        /// <param name="securityToken">The security token of temporary credentials, or null.</param>
+        /// <param name="domainId">The account (domain) id, or null when unknown.</param>
+        /// <param name="source">The kind of source: Parameter, Session, Environment or File.</param>
+        /// <param name="sourceDetail">Which parameter, variable or file path supplied it.</param>
+        /// <param name="domainIdSource">Where the domain id came from, or null.</param>
+        public CdnCredential(string accessKey, SecureString secretKey, SecureString securityToken, string domainId, string source, string sourceDetail, string domainIdSource)
         {
             if (string.IsNullOrWhiteSpace(accessKey))
             {
@@ -32,6 +45,8 @@ namespace CdnTasks.Api
             SecurityToken = securityToken == null || securityToken.Length == 0 ? null : Freeze(securityToken);
             DomainId = string.IsNullOrWhiteSpace(domainId) ? null : domainId.Trim();
             Source = source ?? "unknown";
+            SourceDetail = sourceDetail;
+            DomainIdSource = DomainId == null ? null : (domainIdSource ?? Source);
         }
 
         /// <summary>Gets the access key id (AK). Not a secret, but shown masked to users.</summary>
@@ -46,8 +61,14 @@ namespace CdnTasks.Api
         /// <summary>Gets the account (domain) id sent as X-Domain-Id, or null when unknown.</summary>
         public string DomainId { get; }
 
-        /// <summary>Gets where the credential came from (parameter, session, environment, file).</summary>
+        /// <summary>Gets where the credential came from: Parameter, Session, Environment or File.</summary>
         public string Source { get; }
+
+        /// <summary>Gets which parameter, environment variable or file (full path) supplied the credential, or null.</summary>
+        public string SourceDetail { get; }
+
+        /// <summary>Gets where the domain id came from (for example -DomainId, Session, HUAWEICLOUD_SDK_DOMAIN_ID, File, Discovered), or null.</summary>
+        public string DomainIdSource { get; }
 
         /// <summary>Gets the access key with all but the first and last four characters masked.</summary>
         public string MaskedAccessKey => Mask(AccessKey);
@@ -87,8 +108,11 @@ namespace CdnTasks.Api
         }
 
         /// <summary>Returns a copy of this credential with another domain id.</summary>
-        public CdnCredential WithDomainId(string domainId) =>
-            new CdnCredential(AccessKey, SecretKey, SecurityToken, domainId, Source);
+        public CdnCredential WithDomainId(string domainId) => WithDomainId(domainId, null);
+
+        /// <summary>Returns a copy of this credential with another domain id and the place it came from.</summary>
+        public CdnCredential WithDomainId(string domainId, string domainIdSource) =>
+            new CdnCredential(AccessKey, SecretKey, SecurityToken, domainId, Source, SourceDetail, domainIdSource);
 
         /// <inheritdoc/>
         public override string ToString() => $"{MaskedAccessKey} ({Source})";

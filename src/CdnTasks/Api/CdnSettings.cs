@@ -182,6 +182,9 @@ namespace CdnTasks.Api
                 where T : struct => all.Select(pick).FirstOrDefault(v => v.HasValue);
             string FirstString(Func<CdnSettingsLayer, string> pick) => all.Select(pick).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
+            // Where to connect is decided by the highest layer that says anything about it: a -Region on the
+            // command beats an endpoint from the session or the environment (and -Endpoint beats everything).
+            CdnSettingsLayer location = all.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l.Region) || !string.IsNullOrWhiteSpace(l.Endpoint));
             var settings = new CdnSettings
             {
                 Region = FirstString(l => l.Region) ?? CdnRegions.DefaultRegion,
@@ -201,7 +204,7 @@ namespace CdnTasks.Api
             }
 
             settings.Region = settings.Region.ToLowerInvariant();
-            string endpoint = FirstString(l => l.Endpoint);
+            string endpoint = string.IsNullOrWhiteSpace(location?.Endpoint) ? null : location.Endpoint;
             if (endpoint != null)
             {
                 settings.Endpoints = new[] { ParseEndpoint(endpoint, "-Endpoint") };
@@ -270,6 +273,11 @@ namespace CdnTasks.Api
             else if (uri.Scheme != Uri.UriSchemeHttps)
             {
                 throw new ArgumentException($"{what} '{text}' must use https:// (or http:// for a loopback address).");
+            }
+
+            if (!string.IsNullOrEmpty(uri.UserInfo))
+            {
+                throw new ArgumentException($"{what} must not carry a user name or password; credentials go in -Credential or the environment.");
             }
 
             if (!string.IsNullOrEmpty(uri.Query) || (uri.AbsolutePath != "/" && uri.AbsolutePath.Length > 0))

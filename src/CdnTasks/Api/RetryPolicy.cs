@@ -78,9 +78,10 @@ namespace CdnTasks.Api
 
             if (retryAfter.HasValue)
             {
-                // The service said when; add a little jitter so parallel callers do not return together.
-                double afterMs = Math.Min(maxDelay.TotalMilliseconds, retryAfter.Value.TotalMilliseconds);
-                return TimeSpan.FromMilliseconds(afterMs + Math.Min(jitterMs, 250));
+                // The service said when; add a little jitter so parallel callers do not return together, but never
+                // wait longer than the configured maximum.
+                double afterMs = retryAfter.Value.TotalMilliseconds + Math.Min(jitterMs, 250);
+                return TimeSpan.FromMilliseconds(Math.Min(maxDelay.TotalMilliseconds, afterMs));
             }
 
             return TimeSpan.FromMilliseconds(jitterMs);

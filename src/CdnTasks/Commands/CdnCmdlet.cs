@@ -4,6 +4,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Net;
+using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using CdnTasks.Api;
@@ -39,6 +40,21 @@ namespace CdnTasks.Commands
         [Credential]
         [ValidateNotNull]
         public PSCredential Credential { get; set; }
+
+        /// <summary>Gets or sets the access key id (AK); use with -SecretKey instead of -Credential.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string AccessKey { get; set; }
+
+        /// <summary>Gets or sets the secret key (SK) that goes with -AccessKey.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public SecureString SecretKey { get; set; }
+
+        /// <summary>Gets or sets the security token of temporary credentials (with -AccessKey or -Credential).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public SecureString SecurityToken { get; set; }
 
         /// <summary>Gets or sets the account (domain) id sent as X-Domain-Id.</summary>
         [Parameter]
@@ -78,13 +94,22 @@ namespace CdnTasks.Commands
         /// <summary>Reads an environment variable (process scope).</summary>
         internal static string GetVariable(string name) => Environment.GetEnvironmentVariable(name);
 
-        /// <summary>Resolves settings and credentials and builds the client; throws a terminating error when either is unusable.</summary>
+        /// <summary>
+        /// Resolves settings and credentials and builds the client; when no domain id is known, discovers it from
+        /// IAM through the same transport. Throws a terminating error when anything is unusable.
+        /// </summary>
         internal CdnClient CreateClient()
         {
             CdnSettings settings = ResolveSettings();
             CdnCredential credential = ResolveCredential();
-            WriteDebug($"Credential source: {credential.Source}, access key {credential.MaskedAccessKey}; endpoint {settings.Endpoints[0]} ({settings.EndpointSource}).");
-            return new CdnClient(new CdnTransport(settings, credential, _log));
+            WriteDebug($"Credential source: {credential.Source}{(credential.SourceDetail == null ? string.Empty : " (" + credential.SourceDetail + ")")}, access key {credential.MaskedAccessKey}; endpoint {settings.Endpoints[0]} ({settings.EndpointSource}).");
+            var transport = new CdnTransport(settings, credential, _log);
+            if (credential.DomainId == null)
+            {
+                transport.UseCredential(DiscoverDomainId(transport, settings));
+            }
+
+            return new CdnClient(transport);
         }
 
         /// <summary>Merges parameters, session defaults and environment into settings.</summary>
@@ -104,28 +129,122 @@ namespace CdnTasks.Commands
             }
         }
 
-        /// <summary>Finds the credential along the chain or stops with a clear error that lists every way to provide one.</summary>
+        /// <summary>
+        /// Finds the credential along the chain (parameters, session, environment, credentials file) or stops
+        /// with a clear error that lists every way to provide one. Never prompts.
+        /// </summary>
         internal CdnCredential ResolveCredential()
         {
-            CdnCredential fromParameters = null;
+            CdnCredential fromParameters = CredentialFromParameters();
+            try
+            {
+                CdnCredential credential = CredentialChain.Resolve(fromParameters, CdnSession.Current.Credential, GetVariable, ReadCredentialsFile, DomainId);
+                if (credential == null)
+                {
+                    var error = new ErrorRecord(
+                        new InvalidOperationException("No Huawei Cloud credentials were found. " + CredentialChain.HowToProvide),
+                        ErrorIds.CredentialNotFound,
+                        ErrorCategory.AuthenticationError,
+                        null);
+                    error.ErrorDetails = new ErrorDetails(error.Exception.Message) { RecommendedAction = "Pass -Credential, run Set-CdnCredential, set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or add a [global] section to ~/.huaweicloud/credentials." };
+                    ThrowTerminatingError(error);
+                }
+
+                return credential;
+            }
+            catch (CdnConfigurationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.CredentialsFileInvalid, ErrorCategory.InvalidData, ex.Path));
+                throw;
+            }
+        }
+
+        /// <summary>Reads the SDK credentials file (the last step of the chain), or null when there is none.</summary>
+        internal static CdnCredential ReadCredentialsFile() =>
+            CredentialsFile.Load(GetVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), CredentialsFile.ReadFileOrNull);
+
+        /// <summary>
+        /// Builds the credential from -Credential or -AccessKey/-SecretKey[/-SecurityToken], after checking that the
+        /// combination makes sense (a terminating error otherwise, before any request). Null when none was given.
+        /// </summary>
+        internal CdnCredential CredentialFromParameters()
+        {
+            if (Credential != null && AccessKey != null)
+            {
+                ThrowValidationError(ErrorIds.InvalidParameterCombination, "Use either -Credential or -AccessKey with -SecretKey, not both.", nameof(AccessKey));
+            }
+
+            if (AccessKey != null && (SecretKey == null || SecretKey.Length == 0))
+            {
+                ThrowValidationError(ErrorIds.InvalidParameterCombination, "-AccessKey needs -SecretKey (a SecureString, for example from Read-Host -AsSecureString or a secret store).", nameof(SecretKey));
+            }
+
+            if (SecretKey != null && AccessKey == null)
+            {
+                ThrowValidationError(ErrorIds.InvalidParameterCombination, "-SecretKey needs -AccessKey.", nameof(AccessKey));
+            }
+
+            if (SecurityToken != null && AccessKey == null && Credential == null)
+            {
+                ThrowValidationError(ErrorIds.InvalidParameterCombination, "-SecurityToken needs -AccessKey and -SecretKey, or -Credential.", nameof(SecurityToken));
+            }
+
             if (Credential != null)
             {
-                fromParameters = new CdnCredential(Credential.UserName, Credential.Password, null, null, "parameter (-Credential)");
+                if (string.IsNullOrWhiteSpace(Credential.UserName) || Credential.Password == null || Credential.Password.Length == 0)
+                {
+                    ThrowValidationError(ErrorIds.InvalidParameterCombination, "-Credential needs the access key as the user name and the secret key as the password; one of them is empty.", nameof(Credential));
+                }
+
+                return new CdnCredential(Credential.UserName, Credential.Password, SecurityToken, null, CredentialSources.Parameter, "-Credential", null);
             }
 
-            CdnCredential credential = CredentialChain.Resolve(fromParameters, CdnSession.Current.Credential, GetVariable, null, DomainId);
-            if (credential == null)
+            return AccessKey == null ? null : new CdnCredential(AccessKey, SecretKey, SecurityToken, null, CredentialSources.Parameter, "-AccessKey", null);
+        }
+
+        /// <summary>Looks the domain id up from IAM (cached per access key); a clear terminating error when that fails.</summary>
+        private CdnCredential DiscoverDomainId(CdnTransport transport, CdnSettings settings)
+        {
+            CdnCredential credential = transport.Credential;
+            Uri iam;
+            try
             {
-                var error = new ErrorRecord(
-                    new InvalidOperationException("No Huawei Cloud credentials were found. " + CredentialChain.HowToProvide),
-                    ErrorIds.CredentialNotFound,
-                    ErrorCategory.AuthenticationError,
-                    null);
-                error.ErrorDetails = new ErrorDetails(error.Exception.Message) { RecommendedAction = "Set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or pass -Credential." };
-                ThrowTerminatingError(error);
+                iam = DomainIdDiscovery.IamEndpoint(GetVariable, settings.Region);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidConfiguration, ErrorCategory.InvalidArgument, DomainIdDiscovery.IamEndpointVariable));
+                throw;
             }
 
-            return credential;
+            try
+            {
+                bool cached = DomainIdDiscovery.TryGetCached(iam, credential.AccessKey, out string domainId);
+                if (!cached)
+                {
+                    WriteVerbose($"No domain id configured for access key {credential.MaskedAccessKey}; looking it up from IAM at {iam.GetLeftPart(UriPartial.Authority)} (GET /v3/auth/domains).");
+                    domainId = Await(DomainIdDiscovery.DiscoverAsync(transport, iam, CancellationToken));
+                }
+
+                WriteDebug($"Domain id {domainId} ({(cached ? "discovered earlier in this session" : "discovered")}).");
+                return credential.WithDomainId(domainId, CredentialSources.Discovered);
+            }
+            catch (CdnApiException ex)
+            {
+                string said = ex.Kind == CdnFailureKind.Service || ex.Kind == CdnFailureKind.MalformedResponse
+                    ? $"IAM answered {ex.ErrorCode ?? "(no code)"}: {ex.ServiceMessage ?? ex.Message} (HTTP {(int)(ex.StatusCode ?? 0)}; request id {ex.RequestId ?? "(none)"})"
+                    : ex.Message;
+                string message = $"The account (domain) id for access key {credential.MaskedAccessKey} is not configured and could not be discovered from IAM at "
+                    + $"{iam.GetLeftPart(UriPartial.Authority)} (GET /v3/auth/domains): {said}. "
+                    + "Set it with -DomainId, Set-CdnCredential -DomainId, the environment variable HUAWEICLOUD_SDK_DOMAIN_ID, or domain_id in the [global] section of the credentials file "
+                    + "(discovery needs the iam:users:getUser permission; HUAWEICLOUD_SDK_IAM_ENDPOINT sets the IAM endpoint).";
+                var record = new ErrorRecord(ex, ErrorIds.DomainIdDiscoveryFailed, ex.Kind == CdnFailureKind.Service ? CategoryOf(ex) : ErrorCategory.ConnectionError, iam)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Pass -DomainId or set HUAWEICLOUD_SDK_DOMAIN_ID to your account id (My Credentials page of the console)." },
+                };
+                ThrowTerminatingError(record);
+                throw;
+            }
         }
 
         /// <summary>Blocks the pipeline thread until the task ends, writing the API layer's messages meanwhile.</summary>

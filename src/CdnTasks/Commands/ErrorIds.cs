@@ -9,6 +9,8 @@ namespace CdnTasks.Commands
     internal static class ErrorIds
     {
         public const string CredentialNotFound = nameof(CredentialNotFound);
+        public const string CredentialsFileInvalid = nameof(CredentialsFileInvalid);
+        public const string DomainIdDiscoveryFailed = nameof(DomainIdDiscoveryFailed);
         public const string InvalidConfiguration = nameof(InvalidConfiguration);
         public const string InvalidTimeRange = nameof(InvalidTimeRange);
         public const string InvalidUrl = nameof(InvalidUrl);

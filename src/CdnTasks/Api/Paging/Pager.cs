@@ -176,23 +176,22 @@ namespace CdnTasks.Api.Paging
                 {
                     while (true)
                     {
-                        while (pending.Count < Math.Max(1, Concurrency) && TrySchedule(pending, stop.Token))
+                        while (TrySchedule(pending, stop.Token))
                         {
                         }
 
+                        EnsureHead(pending, stop.Token);
                         if (pending.Count == 0)
                         {
                             yield break;
                         }
 
-                        // Pages are kept sorted by (segment, offset): the first one is always the next to write.
+                        // Pages are kept sorted by (segment, offset) and EnsureHead scheduled any earlier gap: the first is the next to write.
                         PendingPage next = pending[0];
                         pending.RemoveAt(0);
                         Volatile.Write(ref _currentSegment, next.Segment);
                         Page<T> page = await next.Task.ConfigureAwait(false);
-                        Segment segment = _segments[next.Segment];
-                        segment.InFlight--;
-                        Absorb(segment, next, page);
+                        Absorb(_segments[next.Segment], next, page);
 
                         int index = 0;
                         foreach (T item in page.Items)
@@ -252,8 +251,17 @@ namespace CdnTasks.Api.Paging
             }
         }
 
+        /// <summary>
+        /// Schedules the next page in output order while fewer than <see cref="Concurrency"/> are in flight and
+        /// (with <see cref="First"/>) the pages in flight may not yet cover what is needed.
+        /// </summary>
         private bool TrySchedule(List<PendingPage> pending, CancellationToken cancellationToken)
         {
+            if (pending.Count >= Math.Max(1, Concurrency))
+            {
+                return false;
+            }
+
             if (First.HasValue)
             {
                 long expected = Emitted;
@@ -269,44 +277,77 @@ namespace CdnTasks.Api.Paging
                 }
             }
 
-            long skipBefore = 0;
-            bool skipKnown = true;
+            // Later windows are fetched ahead only when every record is wanted: with -First they might be waste.
+            Position? next = NextPosition(allowPrefetch: !First.HasValue && Skip == 0);
+            if (!next.HasValue)
+            {
+                return false;
+            }
+
+            Add(pending, next.Value, cancellationToken);
+            return true;
+        }
+
+        /// <summary>
+        /// Makes sure the first page in flight is the next one to write: when an earlier page is not scheduled yet
+        /// (a window's total arrived after later windows were fetched ahead), it is scheduled now, whatever the
+        /// concurrency, because nothing can be written before it.
+        /// </summary>
+        private void EnsureHead(List<PendingPage> pending, CancellationToken cancellationToken)
+        {
+            Position? next = NextPosition(allowPrefetch: false);
+            if (next.HasValue && (pending.Count == 0 || Compare(next.Value.Segment, next.Value.Offset, pending[0].Segment, pending[0].Offset) < 0))
+            {
+                Add(pending, next.Value, cancellationToken);
+            }
+        }
+
+        /// <summary>
+        /// The earliest page, in output order, that is not scheduled yet and can be: null when none is known
+        /// (every page scheduled, or the next depends on a total still unknown). With
+        /// <paramref name="allowPrefetch"/>, a window whose total is unknown is passed over to fetch later
+        /// windows' first pages.
+        /// </summary>
+        private Position? NextPosition(bool allowPrefetch)
+        {
             for (int s = CurrentSegment; s < _segments.Length; s++)
             {
                 Segment segment = _segments[s];
                 if (!segment.Started)
                 {
-                    if (Skip > 0 && !skipKnown)
+                    bool earlierKnown = true;
+                    for (int i = 0; i < s; i++)
                     {
-                        return false;
+                        earlierKnown &= _segments[i].Total.HasValue;
+                    }
+
+                    if (!earlierKnown && (Skip > 0 || !allowPrefetch))
+                    {
+                        return null;
                     }
 
                     long remainingSkip = Math.Max(0, Skip - SkippedByEarlierSegments(s));
                     long offset = AlignedOffsets ? remainingSkip / PageSize * PageSize : remainingSkip;
-                    int drop = (int)(remainingSkip - offset);
-                    segment.Started = true;
-                    segment.NextOffset = offset + PageSize;
-                    Add(pending, s, offset, drop, cancellationToken);
-                    return true;
+                    return new Position(s, offset, (int)(remainingSkip - offset));
                 }
 
                 if (!segment.Total.HasValue)
                 {
-                    skipKnown = false;
+                    if (!allowPrefetch)
+                    {
+                        return null;
+                    }
+
                     continue;
                 }
 
-                skipBefore += segment.Total.Value;
                 if (!segment.Exhausted && segment.NextOffset < segment.Total.Value)
                 {
-                    long offset = segment.NextOffset;
-                    segment.NextOffset += PageSize;
-                    Add(pending, s, offset, 0, cancellationToken);
-                    return true;
+                    return new Position(s, segment.NextOffset, 0);
                 }
             }
 
-            return false;
+            return null;
         }
 
         private long SkippedByEarlierSegments(int segmentIndex)
@@ -320,13 +361,15 @@ namespace CdnTasks.Api.Paging
             return sum;
         }
 
-        private void Add(List<PendingPage> pending, int segment, long offset, int drop, CancellationToken cancellationToken)
+        private void Add(List<PendingPage> pending, Position position, CancellationToken cancellationToken)
         {
+            Segment segment = _segments[position.Segment];
+            segment.Started = true;
+            segment.NextOffset = position.Offset + PageSize;
             Interlocked.Increment(ref _pagesRequested);
-            _segments[segment].InFlight++;
-            var page = new PendingPage(segment, offset, PageSize, drop, _fetch(segment, offset, PageSize, cancellationToken));
+            var page = new PendingPage(position.Segment, position.Offset, PageSize, position.Drop, _fetch(position.Segment, position.Offset, PageSize, cancellationToken));
             int at = pending.Count;
-            while (at > 0 && Compare(pending[at - 1], page) > 0)
+            while (at > 0 && Compare(pending[at - 1].Segment, pending[at - 1].Offset, page.Segment, page.Offset) > 0)
             {
                 at--;
             }
@@ -334,8 +377,8 @@ namespace CdnTasks.Api.Paging
             pending.Insert(at, page);
         }
 
-        private static int Compare(PendingPage a, PendingPage b) =>
-            a.Segment != b.Segment ? a.Segment.CompareTo(b.Segment) : a.Offset.CompareTo(b.Offset);
+        private static int Compare(int segmentA, long offsetA, int segmentB, long offsetB) =>
+            segmentA != segmentB ? segmentA.CompareTo(segmentB) : offsetA.CompareTo(offsetB);
 
         private sealed class Segment
         {
@@ -344,7 +387,22 @@ namespace CdnTasks.Api.Paging
             public bool Started;
             public bool Exhausted;
             public long NextOffset;
-            public int InFlight;
+        }
+
+        private readonly struct Position
+        {
+            public Position(int segment, long offset, int drop)
+            {
+                Segment = segment;
+                Offset = offset;
+                Drop = drop;
+            }
+
+            public int Segment { get; }
+
+            public long Offset { get; }
+
+            public int Drop { get; }
         }
 
         private sealed class PendingPage

@@ -1,0 +1,141 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using CdnTasks.Api;
+
+namespace CdnTasks.Commands
+{
+    /// <summary>
+    /// Set-CdnConfig: session defaults (this runspace, in memory) for the region, endpoint, timeout, retries,
+    /// client-side rate limit, concurrency and proxy. Only the parameters given change; Clear-CdnConfig
+    /// removes them again. Precedence: a command's parameter, then these, then CDNTASKS_* variables, then the
+    /// built-in defaults.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "CdnConfig")]
+    [OutputType(typeof(CdnConfigInfo))]
+    public sealed class SetCdnConfigCommand : PSCmdlet
+    {
+        /// <summary>Gets or sets the region id.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Region { get; set; }
+
+        /// <summary>Gets or sets an endpoint that overrides the region's (https, or http for loopback only).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Endpoint { get; set; }
+
+        /// <summary>Gets or sets the per-request timeout in seconds.</summary>
+        [Parameter]
+        [ValidateRange(0.001, 86400)]
+        public double TimeoutSec { get; set; }
+
+        /// <summary>Gets or sets how many times a failed request is retried (0 = never).</summary>
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int MaxRetry { get; set; }
+
+        /// <summary>Gets or sets the client-side rate limit: requests a second per API, 0 or 'off' for none, 'default' for the documented limits.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string RateLimit { get; set; }
+
+        /// <summary>Gets or sets how many pages may be in flight at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int Concurrency { get; set; }
+
+        /// <summary>Gets or sets the proxy URI (http:// or https://).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Proxy { get; set; }
+
+        /// <summary>Gets or sets the credential for the proxy.</summary>
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential ProxyCredential { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether to write the resulting configuration.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <inheritdoc/>
+        protected override void EndProcessing()
+        {
+            CdnSettingsLayer current = CdnSession.Current.Settings ?? new CdnSettingsLayer();
+            CdnSettingsLayer next = SessionSettings.Copy(current);
+            bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+            if (Bound(nameof(Region)))
+            {
+                next.Region = Region.Trim();
+            }
+
+            if (Bound(nameof(Endpoint)))
+            {
+                next.Endpoint = Endpoint.Trim();
+            }
+
+            if (Bound(nameof(TimeoutSec)))
+            {
+                next.TimeoutSec = TimeoutSec;
+            }
+
+            if (Bound(nameof(MaxRetry)))
+            {
+                next.MaxRetry = MaxRetry;
+            }
+
+            if (Bound(nameof(RateLimit)))
+            {
+                try
+                {
+                    next.RateLimit = CdnSettingsLayer.ParseRateLimit(RateLimit);
+                }
+                catch (ArgumentException)
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException($"-RateLimit '{RateLimit}' is not valid: use a number of requests a second per API, 0 or 'off' for no client-side limit, or 'default' for the documented per-API limits."),
+                        ErrorIds.InvalidConfiguration,
+                        ErrorCategory.InvalidArgument,
+                        RateLimit));
+                }
+            }
+
+            if (Bound(nameof(Concurrency)))
+            {
+                next.Concurrency = Concurrency;
+            }
+
+            if (Bound(nameof(Proxy)))
+            {
+                next.Proxy = Proxy.Trim();
+            }
+
+            if (Bound(nameof(ProxyCredential)))
+            {
+                next.ProxyCredential = ProxyCredential.GetNetworkCredential();
+            }
+
+            try
+            {
+                // Check the new session layer on its own (and with the region's endpoint variable) before keeping it.
+                CdnSettings.Resolve(new[] { next }, CdnCmdlet.GetVariable);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidConfiguration, ErrorCategory.InvalidArgument, null));
+            }
+
+            CdnSession.Current.Settings = next;
+            WriteVerbose("Session configuration updated (this runspace only, in memory): " + SessionSettings.Describe(next) + ".");
+            if (PassThru)
+            {
+                WriteObject(SessionSettings.Report(this, null, null));
+            }
+        }
+    }
+}

@@ -1,0 +1,286 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Tasks;
+using CdnTasks.Api;
+using CdnTasks.Api.Json;
+using Xunit;
+
+namespace CdnTasks.Tests.Api
+{
+    /// <summary>
+    /// Tests for the ShowUrlTaskInfo response: the documented example deserialised with the source-generated
+    /// <see cref="CdnJsonContext"/> and mapped by <see cref="CdnClient.ToModel"/>; normalisation, pass-through of
+    /// unknown values, numbers sent as strings and missing fields.
+    /// </summary>
+    public class UrlTaskJsonTests
+    {
+        /// <summary>The "Example Responses / Status code: 200" body of the ShowUrlTaskInfo page (seed 000), verbatim.</summary>
+        private const string DocumentedExample = """
+{
+  "total" : 31548,
+  "count" : 10,
+  "result" : [ {
+    "id" : 8992619,
+    "url" : "https://scxximwp.qqeixmbe.com/test.jpg",
+    "status" : "SUCCEED",
+    "type" : "REFRESH",
+    "task_id" : 407354,
+    "modify_time" : 1652325742000,
+    "create_time" : 1652325740318,
+    "file_type" : "file"
+  }, {
+    "id" : 8992618,
+    "url" : "https://obut8gmc.qqeixmbe.com/test.jpg",
+    "status" : "SUCCEED",
+    "type" : "REFRESH",
+    "task_id" : 407353,
+    "modify_time" : 1652325711000,
+    "create_time" : 1652325708268,
+    "file_type" : "file"
+  }, {
+    "id" : 8992617,
+    "url" : "https://scxximwp.qqeixmbe.com/test.jpg",
+    "status" : "SUCCEED",
+    "type" : "REFRESH",
+    "task_id" : 407353,
+    "modify_time" : 1652325711000,
+    "create_time" : 1652325708268,
+    "file_type" : "file"
+  }, {
+    "id" : 8992616,
+    "url" : "http://content-hw.autotest.com/autotest/DQCkkgmV",
+    "status" : "PROCESSING",
+    "type" : "REFRESH",
+    "task_id" : 407352,
+    "modify_time" : 1652325672000,
+    "create_time" : 1652325671917,
+    "file_type" : "file"
+  }, {
+    "id" : 8992615,
+    "url" : "http://content-hw.autotest.com/autotest/dQSF5jEx",
+    "status" : "PROCESSING",
+    "type" : "REFRESH",
+    "task_id" : 407352,
+    "modify_time" : 1652325672000,
+    "create_time" : 1652325671917,
+    "file_type" : "file"
+  }, {
+    "id" : 8992614,
+    "url" : "http://content-hw.autotest.com/autotest/quN2l1oh",
+    "status" : "PROCESSING",
+    "type" : "REFRESH",
+    "task_id" : 407352,
+    "modify_time" : 1652325672000,
+    "create_time" : 1652325671917,
+    "file_type" : "file"
+  }, {
+    "id" : 8992613,
+    "url" : "http://content-hw.autotest.com/autotest/Wgk3AKVu",
+    "status" : "PROCESSING",
+    "type" : "REFRESH",
+    "task_id" : 407352,
+    "modify_time" : 1652325672000,
+    "create_time" : 1652325671917,
+    "file_type" : "file"
+  }, {
+    "id" : 8992612,
+    "url" : "http://content-hw.autotest.com/autotest/jg1cv1vV",
+    "status" : "PROCESSING",
+    "type" : "REFRESH",
+    "task_id" : 407352,
+    "modify_time" : 1652325672000,
+    "create_time" : 1652325671917,
+    "file_type" : "file"
+  }, {
+    "id" : 8992611,
+    "url" : "http://content-hw.autotest.com/autotest/DTxFfv6f",
+    "status" : "PROCESSING",
+    "type" : "REFRESH",
+    "task_id" : 407352,
+    "modify_time" : 1652325672000,
+    "create_time" : 1652325671917,
+    "file_type" : "file"
+  }, {
+    "id" : 8992610,
+    "url" : "http://content-hw.autotest.com/autotest/g8QYHTY4",
+    "status" : "PROCESSING",
+    "type" : "REFRESH",
+    "task_id" : 407352,
+    "modify_time" : 1652325672000,
+    "create_time" : 1652325671917,
+    "file_type" : "file"
+  } ]
+}
+""";
+
+        [Fact]
+        public void DocumentedExampleDeserialisesAndMaps()
+        {
+            UrlTaskPageDto page = JsonSerializer.Deserialize(DocumentedExample, CdnJsonContext.Default.UrlTaskPageDto);
+
+            Assert.Equal(31548, page.Total);
+            Assert.Equal(10, page.Count);
+            Assert.Equal(10, page.Result.Count);
+            CdnUrlTask[] tasks = page.Result.Select(CdnClient.ToModel).ToArray();
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => 8992619L - i), tasks.Select(t => t.Id));
+
+            CdnUrlTask first = tasks[0];
+            Assert.Equal(8992619, first.Id);
+            Assert.Equal("https://scxximwp.qqeixmbe.com/test.jpg", first.Url);
+            Assert.Equal("succeed", first.Status);
+            Assert.Equal("Refresh", first.TaskType);
+            Assert.Equal("file", first.FileType);
+            Assert.Equal("407354", first.TaskId);
+            Assert.Null(first.Mode);
+
+            // 1652325740318 ms = 1652325740 s + 318 ms = 2022-05-12 03:22:20.318 UTC.
+            DateTime expectedCreate = DateTime.UnixEpoch.AddSeconds(1652325740).AddMilliseconds(318);
+            Assert.Equal(new DateTime(2022, 5, 12, 3, 22, 20, 318, DateTimeKind.Utc), expectedCreate);
+            Assert.Equal(expectedCreate, first.CreateTime);
+            Assert.Equal(DateTimeKind.Utc, first.CreateTime.Value.Kind);
+            Assert.Equal(new DateTime(2022, 5, 12, 3, 22, 22, DateTimeKind.Utc), first.ModifyTime);
+            Assert.Equal(DateTimeKind.Utc, first.ModifyTime.Value.Kind);
+
+            Assert.Equal(new[] { "succeed", "succeed", "succeed" }, tasks.Take(3).Select(t => t.Status));
+            Assert.All(tasks.Skip(3), t => Assert.Equal("processing", t.Status));
+            Assert.Equal("http://content-hw.autotest.com/autotest/DQCkkgmV", tasks[3].Url);
+            Assert.Equal("407352", tasks[3].TaskId);
+            Assert.All(tasks, t => Assert.Equal("Refresh", t.TaskType));
+        }
+
+        [Fact]
+        public async Task DocumentedExampleDeserialisesFromAStreamAsTheClientReadsIt()
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(DocumentedExample));
+
+            UrlTaskPageDto page = await JsonSerializer.DeserializeAsync(stream, CdnJsonContext.Default.UrlTaskPageDto);
+
+            Assert.Equal(31548, page.Total);
+            Assert.Equal(10, page.Result.Count);
+            Assert.Equal(1652325671917, page.Result[9].CreateTime);
+        }
+
+        [Theory]
+        [InlineData("SUCCEED", "succeed")]
+        [InlineData("succeed", "succeed")]
+        [InlineData("Failed", "failed")]
+        [InlineData("WAITING", "waiting")]
+        [InlineData("REFRESHING", "refreshing")]
+        [InlineData("PREHEATING", "preheating")]
+        [InlineData("CANCELLED", "CANCELLED")]
+        [InlineData("partially_done", "partially_done")]
+        [InlineData("", "")]
+        public void StatusIsNormalisedOrPassedThrough(string sent, string expected)
+        {
+            Assert.Equal(expected, Map($"{{\"id\":1,\"status\":\"{sent}\"}}").Status);
+        }
+
+        [Theory]
+        [InlineData("REFRESH", "Refresh")]
+        [InlineData("preheating", "Preheating")]
+        [InlineData("REFRESH_AFTER_PREHEATING", "REFRESH_AFTER_PREHEATING")]
+        public void TaskTypeIsNormalisedOrPassedThrough(string sent, string expected)
+        {
+            Assert.Equal(expected, Map($"{{\"id\":1,\"type\":\"{sent}\"}}").TaskType);
+        }
+
+        [Theory]
+        [InlineData("file_type", "FILE", "file")]
+        [InlineData("file_type", "Directory", "directory")]
+        [InlineData("file_type", "symlink", "symlink")]
+        [InlineData("mode", "ALL", "all")]
+        [InlineData("mode", "detect_modify_refresh", "detect_modify_refresh")]
+        [InlineData("mode", "something_new", "something_new")]
+        public void FileTypeAndModeAreNormalisedOrPassedThrough(string field, string sent, string expected)
+        {
+            CdnUrlTask task = Map($"{{\"id\":1,\"{field}\":\"{sent}\"}}");
+
+            Assert.Equal(expected, field == "mode" ? task.Mode : task.FileType);
+        }
+
+        [Fact]
+        public void NumbersSentAsStringsAreAccepted()
+        {
+            const string body = """{"total":"31548","count":"1","result":[{"id":"8992619","task_id":"407354","create_time":"1652325740318","modify_time":"1652325742000","status":"SUCCEED"}]}""";
+
+            UrlTaskPageDto page = JsonSerializer.Deserialize(body, CdnJsonContext.Default.UrlTaskPageDto);
+            CdnUrlTask task = CdnClient.ToModel(page.Result.Single());
+
+            Assert.Equal(31548, page.Total);
+            Assert.Equal(1, page.Count);
+            Assert.Equal(8992619, task.Id);
+            Assert.Equal("407354", task.TaskId);
+            Assert.Equal(new DateTime(2022, 5, 12, 3, 22, 20, 318, DateTimeKind.Utc), task.CreateTime);
+        }
+
+        [Fact]
+        public void MissingFieldsGiveNulls()
+        {
+            UrlTaskPageDto page = JsonSerializer.Deserialize("""{"result":[{"id":5}]}""", CdnJsonContext.Default.UrlTaskPageDto);
+            CdnUrlTask task = CdnClient.ToModel(page.Result.Single());
+
+            Assert.Null(page.Total);
+            Assert.Null(page.Count);
+            Assert.Equal(5, task.Id);
+            Assert.Null(task.Url);
+            Assert.Null(task.Status);
+            Assert.Null(task.TaskType);
+            Assert.Null(task.FileType);
+            Assert.Null(task.Mode);
+            Assert.Null(task.TaskId);
+            Assert.Null(task.CreateTime);
+            Assert.Null(task.ModifyTime);
+        }
+
+        [Theory]
+        [InlineData("{}")]
+        [InlineData("""{"total":0,"count":0,"result":null}""")]
+        [InlineData("""{"total":0,"count":0,"result":[]}""")]
+        public void EmptyOrMissingResultGivesNoRows(string body)
+        {
+            UrlTaskPageDto page = JsonSerializer.Deserialize(body, CdnJsonContext.Default.UrlTaskPageDto);
+
+            Assert.True(page.Result == null || page.Result.Count == 0);
+        }
+
+        [Fact]
+        public void NullFieldsGiveNulls()
+        {
+            CdnUrlTask task = Map("""{"id":5,"url":null,"status":null,"type":null,"task_id":null,"create_time":null,"file_type":null,"mode":null}""");
+
+            Assert.Null(task.Url);
+            Assert.Null(task.Status);
+            Assert.Null(task.TaskType);
+            Assert.Null(task.TaskId);
+            Assert.Null(task.CreateTime);
+        }
+
+        [Fact]
+        public void UnknownFieldsAreIgnored()
+        {
+            CdnUrlTask task = Map("""{"id":5,"url":"https://a.example.com/x","brand_new_field":{"nested":[1,2]},"another":true}""");
+
+            Assert.Equal(5, task.Id);
+            Assert.Equal("https://a.example.com/x", task.Url);
+        }
+
+        [Theory]
+        [InlineData(-1L)]
+        [InlineData(253402300800000L)]
+        public void AbsurdTimestampsGiveNull(long milliseconds)
+        {
+            Assert.Null(Map($"{{\"id\":1,\"create_time\":{milliseconds}}}").CreateTime);
+        }
+
+        private static CdnUrlTask Map(string recordJson)
+        {
+            UrlTaskPageDto page = JsonSerializer.Deserialize($"{{\"result\":[{recordJson}]}}", CdnJsonContext.Default.UrlTaskPageDto);
+            return CdnClient.ToModel(page.Result.Single());
+        }
+    }
+}

@@ -1,0 +1,217 @@
+# Copyright (c) CdnTasks contributors. MIT License.
+#
+# Set-CdnConfig / Get-CdnConfig / Clear-CdnConfig: precedence (parameter > session > environment >
+# default) with sources, validation, the HUAWEICLOUD_SDK_REGION_CDN_<REGION> failover list (failover
+# only when a host is unreachable), and the proxy setting reaching the HTTP client.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $null = Import-CdnTasksModule
+
+    $script:Variables = @(
+        'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_DOMAIN_ID',
+        'CLOUD_SDK_AK', 'CLOUD_SDK_SK', 'HUAWEICLOUD_SDK_CREDENTIALS_FILE', 'HUAWEICLOUD_SDK_IAM_ENDPOINT',
+        'HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1', 'HUAWEICLOUD_SDK_REGION_CDN_AP_SOUTHEAST_1', 'CDNTASKS_REGION',
+        'CDNTASKS_ENDPOINT', 'CDNTASKS_TIMEOUT_SEC', 'CDNTASKS_MAX_RETRY', 'CDNTASKS_PROXY', 'CDNTASKS_RATE_LIMIT',
+        'CDNTASKS_CONCURRENCY'
+    )
+    $script:Saved = @{}
+    foreach ($name in $Variables) { $Saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+
+    $script:emu = Start-CdnEmulator -Records 50
+    $script:emu2 = Start-CdnEmulator -Records 50
+
+    function Get-ClosedPort {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $port
+    }
+
+    # Environment keys for the emulator, no endpoint configured anywhere, no session settings.
+    function Reset-CdnTestState {
+        foreach ($name in $Variables) { [Environment]::SetEnvironmentVariable($name, $null) }
+        $env:HUAWEICLOUD_SDK_AK = $emu.AccessKey
+        $env:HUAWEICLOUD_SDK_SK = $emu.SecretKey
+        $env:HUAWEICLOUD_SDK_DOMAIN_ID = $emu.DomainId
+        Clear-CdnCredential
+        Clear-CdnConfig
+        Reset-CdnEmulatorStats $emu
+        Reset-CdnEmulatorStats $emu2
+        Clear-CdnEmulatorFaults $emu
+    }
+}
+
+AfterAll {
+    foreach ($name in $Variables) { [Environment]::SetEnvironmentVariable($name, $Saved[$name]) }
+    Clear-CdnConfig
+    Stop-CdnEmulator $emu
+    Stop-CdnEmulator $emu2
+}
+
+Describe 'Get-CdnConfig' {
+    BeforeEach { Reset-CdnTestState }
+
+    It 'shows the built-in defaults with the source Default' {
+        $config = Get-CdnConfig
+        $config | Should -BeOfType ([CdnTasks.CdnConfigInfo])
+        $config.Region | Should -Be 'cn-north-1'
+        $config.RegionSource | Should -Be 'Default'
+        $config.Endpoint | Should -Be @('https://cdn.myhuaweicloud.com')
+        $config.EndpointSource | Should -Be 'Default (region cn-north-1)'
+        $config.TimeoutSec | Should -Be 30
+        $config.MaxRetry | Should -Be 4
+        $config.RateLimit | Should -Be 'documented'
+        $config.Concurrency | Should -Be 4
+        $config.Proxy | Should -BeNullOrEmpty
+        $config.ProxySource | Should -BeLike 'Default (system proxy*'
+        $config.IamEndpoint | Should -Be 'https://iam.cn-north-1.myhuaweicloud.com'
+    }
+
+    It 'reads CDNTASKS_* (Environment), which Set-CdnConfig overrides (Session), which a parameter overrides (Parameter)' {
+        $env:CDNTASKS_REGION = 'eu-west-101'
+        $env:CDNTASKS_TIMEOUT_SEC = '12'
+        $env:CDNTASKS_MAX_RETRY = '2'
+        $env:CDNTASKS_RATE_LIMIT = 'off'
+        $env:CDNTASKS_CONCURRENCY = '3'
+        $env:CDNTASKS_PROXY = 'http://envproxy.example:3128'
+        $config = Get-CdnConfig
+        $config.Region | Should -Be 'eu-west-101'
+        $config.RegionSource | Should -Be 'Environment'
+        $config.Endpoint | Should -Be @('https://cdn.myhuaweicloud.eu')
+        $config.TimeoutSec | Should -Be 12
+        $config.MaxRetry | Should -Be 2
+        $config.RateLimit | Should -Be 'off'
+        $config.Concurrency | Should -Be 3
+        $config.Proxy | Should -Be 'http://envproxy.example:3128'
+        $config.ProxySource | Should -Be 'Environment'
+
+        Set-CdnConfig -Region ap-southeast-1 -TimeoutSec 30 -MaxRetry 4 -RateLimit 7 -Proxy http://proxy:3128
+        $config = Get-CdnConfig
+        $config.Region | Should -Be 'ap-southeast-1'
+        $config.RegionSource | Should -Be 'Session'
+        $config.TimeoutSec | Should -Be 30
+        $config.TimeoutSecSource | Should -Be 'Session'
+        $config.MaxRetrySource | Should -Be 'Session'
+        $config.RateLimit | Should -Be '7'
+        $config.Proxy | Should -Be 'http://proxy:3128'
+        $config.ProxySource | Should -Be 'Session'
+        $config.Concurrency | Should -Be 3
+        $config.ConcurrencySource | Should -Be 'Environment'
+
+        $config = Get-CdnConfig -Region cn-north-1 -Endpoint https://cdn.example.com
+        $config.Region | Should -Be 'cn-north-1'
+        $config.RegionSource | Should -Be 'Parameter'
+        $config.Endpoint | Should -Be @('https://cdn.example.com')
+        $config.EndpointSource | Should -Be 'Parameter'
+    }
+
+    It 'Clear-CdnConfig -Name clears one setting; Clear-CdnConfig clears all' {
+        $env:CDNTASKS_MAX_RETRY = '2'
+        Set-CdnConfig -MaxRetry 9 -TimeoutSec 5
+        Clear-CdnConfig -Name MaxRetry
+        (Get-CdnConfig).MaxRetry | Should -Be 2
+        (Get-CdnConfig).TimeoutSecSource | Should -Be 'Session'
+        Clear-CdnConfig
+        (Get-CdnConfig).TimeoutSecSource | Should -Be 'Default'
+    }
+
+    It 'Set-CdnConfig -PassThru returns the effective configuration' {
+        $config = Set-CdnConfig -Concurrency 8 -ProxyCredential ([pscredential]::new('proxyuser', (ConvertTo-SecureString 'proxy-pass-xyz' -AsPlainText -Force))) -PassThru
+        $config.Concurrency | Should -Be 8
+        $config.ProxyUserName | Should -Be 'proxyuser'
+        ($config | Format-List * | Out-String) | Should -Not -BeLike '*proxy-pass-xyz*'
+    }
+
+    It 'Set-CdnConfig refuses <Case> and keeps the session unchanged' -ForEach @(
+        @{ Case = 'an unknown region'; Call = { Set-CdnConfig -Region mars-1 }; Message = '*mars-1*not supported*' }
+        @{ Case = 'plain http off loopback'; Call = { Set-CdnConfig -Endpoint http://cdn.example.com }; Message = '*plain http*' }
+        @{ Case = 'a bad rate limit'; Call = { Set-CdnConfig -RateLimit fast }; Message = "*-RateLimit 'fast' is not valid*" }
+        @{ Case = 'a bad proxy'; Call = { Set-CdnConfig -Proxy 'ftp://proxy' }; Message = '*proxy*http*' }
+    ) {
+        Set-CdnConfig -Region ap-southeast-1
+        $Call | Should -Throw -ErrorId 'InvalidConfiguration,CdnTasks.Commands.SetCdnConfigCommand' -ExpectedMessage $Message
+        (Get-CdnConfig).Region | Should -Be 'ap-southeast-1'
+        (Get-CdnConfig).Endpoint | Should -Be @('https://cdn.myhuaweicloud.com')
+    }
+
+    It 'refuses an invalid CDNTASKS_* value with a clear error' {
+        $env:CDNTASKS_MAX_RETRY = 'many'
+        { Get-CdnConfig } | Should -Throw -ErrorId 'InvalidConfiguration,CdnTasks.Commands.GetCdnConfigCommand' -ExpectedMessage "*CDNTASKS_MAX_RETRY='many'*"
+        { Get-CdnUrlTask -First 1 } | Should -Throw -ErrorId 'InvalidConfiguration,CdnTasks.Commands.GetCdnUrlTaskCommand'
+    }
+}
+
+Describe 'Endpoint precedence on real calls' {
+    BeforeEach { Reset-CdnTestState }
+
+    It 'uses Set-CdnConfig -Endpoint over CDNTASKS_ENDPOINT, and a per-call -Endpoint over both' {
+        $closed = Get-ClosedPort
+        $env:CDNTASKS_ENDPOINT = "http://127.0.0.1:$closed"
+        Set-CdnConfig -Endpoint $emu.Url -MaxRetry 0
+        @(Get-CdnUrlTask -First 1).Count | Should -Be 1
+        (Get-CdnEmulatorStats $emu).requests.'url-tasks' | Should -Be 1
+        @(Get-CdnUrlTask -First 1 -Endpoint $emu2.Url).Count | Should -Be 1
+        (Get-CdnEmulatorStats $emu2).requests.'url-tasks' | Should -Be 1
+        $err = { Get-CdnUrlTask -First 1 -Endpoint "http://127.0.0.1:$closed" } | Should -Throw -ErrorId 'CdnApi.ConnectionRefused,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+}
+
+Describe 'HUAWEICLOUD_SDK_REGION_CDN_* failover' {
+    BeforeEach { Reset-CdnTestState }
+
+    It 'fails over to the next endpoint when the first host is unreachable' {
+        $closed = Get-ClosedPort
+        $env:HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1 = "http://127.0.0.1:$closed, $($emu.Url)"
+        $config = Get-CdnConfig
+        $config.Endpoint | Should -Be @("http://127.0.0.1:$closed", $emu.Url)
+        $config.EndpointSource | Should -Be 'Environment (HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1)'
+        Set-CdnConfig -MaxRetry 0
+        $output = Get-CdnUrlTask -First 2 -Verbose 4>&1
+        @($output | Where-Object { $_ -is [CdnTasks.CdnUrlTask] }).Count | Should -Be 2
+        ($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) -join "`n" | Should -BeLike "*127.0.0.1:$closed is unreachable*failing over to $($emu.Url)*"
+    }
+
+    It 'does not fail over when the first endpoint answers with an error (it retries there)' {
+        $env:HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1 = "$($emu.Url),$($emu2.Url)"
+        Set-CdnEmulatorFaults $emu -Script '1:503'
+        @(Get-CdnUrlTask -First 1 -WarningAction SilentlyContinue).Count | Should -Be 1
+        (Get-CdnEmulatorStats $emu).requests.'url-tasks' | Should -Be 2
+        (Get-CdnEmulatorStats $emu2).totalRequests | Should -Be 0
+    }
+
+    It 'uses the region''s variable for the region in force (-Region ap-southeast-1)' {
+        $env:HUAWEICLOUD_SDK_REGION_CDN_AP_SOUTHEAST_1 = $emu2.Url
+        @(Get-CdnUrlTask -First 1 -Region ap-southeast-1).Count | Should -Be 1
+        (Get-CdnEmulatorStats $emu2).requests.'url-tasks' | Should -Be 1
+    }
+
+    It 'refuses plain http to a non-loopback host in the list' {
+        $env:HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1 = "$($emu.Url),http://cdn.example.com"
+        { Get-CdnUrlTask -First 1 } | Should -Throw -ErrorId 'InvalidConfiguration,CdnTasks.Commands.GetCdnUrlTaskCommand' -ExpectedMessage '*plain http*'
+    }
+}
+
+Describe 'Proxy' {
+    BeforeEach { Reset-CdnTestState }
+
+    It 'sends requests through Set-CdnConfig -Proxy (a CONNECT for the https endpoint reaches the proxy)' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try {
+            $port = $listener.LocalEndpoint.Port
+            $accept = $listener.AcceptTcpClientAsync()
+            Set-CdnConfig -Proxy "http://127.0.0.1:$port" -Endpoint https://cdn.example.com -TimeoutSec 3 -MaxRetry 0
+            (Get-CdnConfig).Proxy | Should -Be "http://127.0.0.1:$port"
+            $err = { Get-CdnUrlTask -First 1 } | Should -Throw -PassThru
+            $err.CategoryInfo.Category | Should -BeIn @('OperationTimeout', 'ConnectionError')
+            $accept.Wait(5000) | Should -BeTrue
+            $client = $accept.Result
+            $client.ReceiveTimeout = 5000
+            $reader = [System.IO.StreamReader]::new($client.GetStream())
+            $reader.ReadLine() | Should -Be 'CONNECT cdn.example.com:443 HTTP/1.1'
+            $client.Dispose()
+        }
+        finally { $listener.Stop() }
+    }
+}
