@@ -227,7 +227,7 @@ Describe 'Service errors' {
     It 'wrong keys give CdnApi.APIGW.0301 with the service message and request id' {
         $wrong = [pscredential]::new($emulator.AccessKey, (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force))
         $failure = $null
-        try { Get-CdnUrlTask -Credential $wrong } catch { $failure = $_ }
+        try { Get-CdnUrlTask -Credential $wrong -DomainId $emulator.DomainId } catch { $failure = $_ }
         $failure.FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0301,CdnTasks.Commands.GetCdnUrlTaskCommand'
         "$($failure.CategoryInfo.Category)" | Should -Be 'AuthenticationError'
         $failure.Exception.ServiceMessage | Should -Match 'Incorrect IAM authentication information'
@@ -239,7 +239,7 @@ Describe 'Service errors' {
 
     It 'an unknown access key is an authentication error too' {
         $unknown = [pscredential]::new('HPUAUNKNOWNKEY000000', (ConvertTo-SecureString 'whatever' -AsPlainText -Force))
-        { Get-CdnUrlTask -Credential $unknown } | Should -Throw -ErrorId 'CdnApi.APIGW.0301,CdnTasks.Commands.GetCdnUrlTaskCommand'
+        { Get-CdnUrlTask -Credential $unknown -DomainId $emulator.DomainId } | Should -Throw -ErrorId 'CdnApi.APIGW.0301,CdnTasks.Commands.GetCdnUrlTaskCommand'
     }
 
     It 'a wrong domain id is PermissionDenied' {
@@ -286,7 +286,7 @@ Describe 'Secrets' {
         $DebugPreference = 'Continue'
         $seen = [System.Collections.Generic.List[object]]::new()
         $failure = $null
-        try { Get-CdnUrlTask -Credential $wrong -Verbose -Debug *>&1 | ForEach-Object { $seen.Add($_) } } catch { $failure = $_ }
+        try { Get-CdnUrlTask -Credential $wrong -DomainId $emulator.DomainId -Verbose -Debug *>&1 | ForEach-Object { $seen.Add($_) } } catch { $failure = $_ }
         $failure | Should -Not -BeNullOrEmpty
         $text = ($seen | Out-String -Width 500) + ($failure | Format-List * -Force | Out-String -Width 500) + $failure.Exception.ToString()
         $text | Should -Match 'APIGW.0301'

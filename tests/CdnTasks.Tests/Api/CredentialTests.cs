@@ -38,13 +38,13 @@ namespace CdnTasks.Tests.Api
             CdnCredential huawei = CredentialChain.Resolve(null, null, env, null, null);
             Assert.Equal(HuaweiAk, huawei.AccessKey);
             Assert.Equal("huawei-secret", SecretOf(huawei));
-            Assert.Contains("HUAWEICLOUD_SDK_AK", huawei.Source);
+            Assert.Equal("Environment", huawei.Source);
 
             var cloudOnly = s_fullEnvironment.Where(kv => kv.Key.StartsWith("CLOUD_", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
             CdnCredential cloud = CredentialChain.Resolve(null, null, Env(cloudOnly), null, null);
             Assert.Equal(CloudAk, cloud.AccessKey);
             Assert.Equal("cloud-secret", SecretOf(cloud));
-            Assert.Contains("CLOUD_SDK_AK", cloud.Source);
+            Assert.Equal("Environment", cloud.Source);
         }
 
         [Theory]
@@ -82,7 +82,7 @@ namespace CdnTasks.Tests.Api
         }
 
         [Fact]
-        public void DomainIdParameterBeatsCredentialBeatsVariable()
+        public void DomainIdParameterBeatsTheCredentialsOwn()
         {
             var env = new Dictionary<string, string>(s_fullEnvironment) { ["HUAWEICLOUD_SDK_DOMAIN_ID"] = "from-variable" };
             CdnCredential withDomain = Credential(ParameterAk, "p-secret", domainId: "from-credential");
@@ -91,7 +91,10 @@ namespace CdnTasks.Tests.Api
             Assert.Equal("from-parameter", CredentialChain.Resolve(withDomain, null, Env(env), null, "from-parameter").DomainId);
             Assert.Equal("from-credential", CredentialChain.Resolve(withDomain, null, Env(env), null, null).DomainId);
             Assert.Equal("from-credential", CredentialChain.Resolve(withDomain, null, Env(env), null, "  ").DomainId);
-            Assert.Equal("from-variable", CredentialChain.Resolve(withoutDomain, null, Env(env), null, null).DomainId);
+            // The domain id stays with the keys: HUAWEICLOUD_SDK_DOMAIN_ID belongs to the environment's key, not to
+            // a per-call credential of possibly another account (that one is discovered, or given with -DomainId).
+            Assert.Null(CredentialChain.Resolve(withoutDomain, null, Env(env), null, null).DomainId);
+            Assert.Equal("from-variable", CredentialChain.Resolve(null, null, Env(env), null, null).DomainId);
             Assert.Null(CredentialChain.Resolve(withoutDomain, null, Env(s_fullEnvironment), null, null).DomainId);
         }
 
