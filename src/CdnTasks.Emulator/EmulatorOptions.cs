@@ -88,6 +88,9 @@ internal sealed class EmulatorOptions
     /// <summary>Delay of the "slow" fault.</summary>
     public double SlowFaultSeconds { get; set; } = 35;
 
+    /// <summary>Retry-After (seconds) sent with 429 answers, injected or from the rate limiter.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
     /// <summary>Print one line per request to stdout.</summary>
     public bool Log { get; set; }
 

@@ -52,7 +52,7 @@ BeforeAll {
         HUAWEICLOUD_SDK_CREDENTIALS_FILE = (Join-Path $TestDrive 'no-credentials-file')
     }
     $script:clearedVariables = @('HUAWEICLOUD_SDK_SECURITY_TOKEN', 'CLOUD_SDK_AK', 'CLOUD_SDK_SK', 'CDNTASKS_REGION', 'CDNTASKS_MAX_RETRY',
-        'CDNTASKS_CONCURRENCY', 'CDNTASKS_PROXY', 'HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy')
+        'CDNTASKS_CONCURRENCY', 'CDNTASKS_PROXY', 'CDNTASKS_MAX_RETRY_DELAY_SEC', 'CDNTASKS_RETRY_BASE_DELAY_MS', 'CDNTASKS_TEST_CLOCK_OFFSET_SEC', 'HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy')
 
     function ConvertTo-Secure([string] $Text) { ConvertTo-SecureString -String $Text -AsPlainText -Force }
     $script:fixtures = @{

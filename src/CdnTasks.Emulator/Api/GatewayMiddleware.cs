@@ -100,7 +100,7 @@ internal sealed class GatewayMiddleware
             Interlocked.Increment(ref _stats.FaultsInjected);
             if (timing == FaultTiming.Before)
             {
-                await FaultInjector.Apply(ctx, fault, _limiter.LimitFor(api));
+                await FaultInjector.Apply(ctx, fault, _limiter.LimitFor(api), _options.RetryAfterSeconds);
                 return;
             }
         }
@@ -131,7 +131,7 @@ internal sealed class GatewayMiddleware
         if (!_limiter.TryAcquire(api, auth.Account!.DomainId, out int limit))
         {
             Interlocked.Increment(ref _stats.Throttled);
-            ctx.Response.Headers.RetryAfter = "1";
+            ctx.Response.Headers.RetryAfter = Math.Max(0, _options.RetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Responses.Gateway(ctx, 429, "APIGW.0308",
                 $"The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second");
             return;
@@ -149,7 +149,7 @@ internal sealed class GatewayMiddleware
             ctx.Items[Responses.DiscardKey] = true;
             await _next(ctx);
             ctx.Items.Remove(Responses.DiscardKey);
-            await FaultInjector.Apply(ctx, fault!, limit);
+            await FaultInjector.Apply(ctx, fault!, limit, _options.RetryAfterSeconds);
             return;
         }
 

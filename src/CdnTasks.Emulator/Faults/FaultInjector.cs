@@ -104,12 +104,12 @@ internal sealed class FaultInjector
     };
 
     /// <summary>Writes the fault answer (or aborts the connection).</summary>
-    public static async Task Apply(HttpContext ctx, string kind, int rateLimit)
+    public static async Task Apply(HttpContext ctx, string kind, int rateLimit, int retryAfterSeconds = 1)
     {
         switch (kind)
         {
             case "429":
-                ctx.Response.Headers.RetryAfter = "1";
+                ctx.Response.Headers.RetryAfter = Math.Max(0, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Responses.Gateway(ctx, 429, "APIGW.0308",
                     $"The throttling threshold has been reached: policy user over ratelimit,limit:{(rateLimit > 0 ? rateLimit : 5)},time:1 second");
                 break;

@@ -26,6 +26,18 @@ namespace CdnTasks.Api
         /// <summary>Gets or sets how many times a failed request is retried (0 = no retries).</summary>
         public int? MaxRetry { get; set; }
 
+        /// <summary>Gets or sets the longest wait between two attempts, in seconds (also the cap on a Retry-After the client will honour).</summary>
+        public double? MaxRetryDelaySec { get; set; }
+
+        /// <summary>Gets or sets the first backoff step in milliseconds (doubled on each retry, with full jitter). A tuning and test knob.</summary>
+        public double? RetryBaseDelayMs { get; set; }
+
+        /// <summary>
+        /// Gets or sets a TEST HOOK: seconds added to the local clock when the X-Sdk-Date header is written, to make
+        /// the client's clock appear off (CDNTASKS_TEST_CLOCK_OFFSET_SEC). Not a user setting.
+        /// </summary>
+        internal double? TestClockOffsetSec { get; set; }
+
         /// <summary>Gets or sets the client-side rate limit: null = not set here, 0 = off, N = N requests a second per API, -1 = documented limits.</summary>
         public double? RateLimit { get; set; }
 
@@ -50,6 +62,9 @@ namespace CdnTasks.Api
                 TimeoutSec = ParseNumber(getVariable, "CDNTASKS_TIMEOUT_SEC", 0.001, 86400),
                 Concurrency = (int?)ParseNumber(getVariable, "CDNTASKS_CONCURRENCY", 1, 64, integer: true),
                 MaxRetry = (int?)ParseNumber(getVariable, "CDNTASKS_MAX_RETRY", 0, 20, integer: true),
+                MaxRetryDelaySec = ParseNumber(getVariable, "CDNTASKS_MAX_RETRY_DELAY_SEC", 0, 3600),
+                RetryBaseDelayMs = ParseNumber(getVariable, "CDNTASKS_RETRY_BASE_DELAY_MS", 0, 60000),
+                TestClockOffsetSec = ParseNumber(getVariable, "CDNTASKS_TEST_CLOCK_OFFSET_SEC", -86400, 86400),
                 RateLimit = ParseRateLimit(getVariable("CDNTASKS_RATE_LIMIT")),
             };
             return layer;
@@ -111,6 +126,12 @@ namespace CdnTasks.Api
         /// <summary>The default number of retries (5 attempts in all).</summary>
         public const int DefaultMaxRetry = 4;
 
+        /// <summary>The default longest wait between two attempts.</summary>
+        public static readonly TimeSpan DefaultMaxRetryDelay = TimeSpan.FromSeconds(60);
+
+        /// <summary>The default first backoff step.</summary>
+        public static readonly TimeSpan DefaultRetryBaseDelay = TimeSpan.FromMilliseconds(500);
+
         /// <summary>The default number of pages in flight.</summary>
         public const int DefaultConcurrency = 4;
 
@@ -130,10 +151,13 @@ namespace CdnTasks.Api
         public int MaxRetry { get; private set; }
 
         /// <summary>Gets the longest wait between two attempts.</summary>
-        public TimeSpan MaxRetryDelay { get; private set; } = TimeSpan.FromSeconds(60);
+        public TimeSpan MaxRetryDelay { get; private set; } = DefaultMaxRetryDelay;
 
         /// <summary>Gets the first backoff step (doubled on each attempt, with full jitter).</summary>
-        public TimeSpan BaseRetryDelay { get; internal set; } = TimeSpan.FromMilliseconds(500);
+        public TimeSpan BaseRetryDelay { get; internal set; } = DefaultRetryBaseDelay;
+
+        /// <summary>Gets the test-only offset added to the local clock when signing (zero unless CDNTASKS_TEST_CLOCK_OFFSET_SEC is set).</summary>
+        internal TimeSpan TestClockOffset { get; private set; }
 
         /// <summary>Gets the rate limit: negative = documented per-API limits, 0 = off, N = N requests a second per API.</summary>
         public double RateLimit { get; private set; }
@@ -166,6 +190,9 @@ namespace CdnTasks.Api
                 Region = FirstString(l => l.Region) ?? CdnRegions.DefaultRegion,
                 Timeout = TimeSpan.FromSeconds(First(l => l.TimeoutSec) ?? DefaultTimeout.TotalSeconds),
                 MaxRetry = First(l => l.MaxRetry) ?? DefaultMaxRetry,
+                MaxRetryDelay = TimeSpan.FromSeconds(First(l => l.MaxRetryDelaySec) ?? DefaultMaxRetryDelay.TotalSeconds),
+                BaseRetryDelay = TimeSpan.FromMilliseconds(First(l => l.RetryBaseDelayMs) ?? DefaultRetryBaseDelay.TotalMilliseconds),
+                TestClockOffset = TimeSpan.FromSeconds(First(l => l.TestClockOffsetSec) ?? 0),
                 RateLimit = First(l => l.RateLimit) ?? -1,
                 Concurrency = First(l => l.Concurrency) ?? DefaultConcurrency,
                 ProxyCredential = all.Select(l => l.ProxyCredential).FirstOrDefault(c => c != null),

@@ -124,11 +124,15 @@ namespace CdnTasks.Api
 
                 if (attempt >= maxAttempts || !RetryPolicy.IsRetryable(operation, failure, connectionRefused))
                 {
-                    if (operation.IsWrite && !connectionRefused && !(failure.Kind == CdnFailureKind.Service && (int)(failure.StatusCode ?? 0) < 500 && (int)(failure.StatusCode ?? 0) != 0))
-                    {
-                        failure.MayHaveBeenProcessed = failure.Kind != CdnFailureKind.Service || (int)(failure.StatusCode ?? 0) >= 500;
-                    }
+                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure, connectionRefused, hostUnreachable);
+                    throw failure;
+                }
 
+                if (retryAfter.HasValue && retryAfter.Value > _settings.MaxRetryDelay)
+                {
+                    // Retrying earlier than the service asked would only be throttled again.
+                    _log.Verbose($"Not retrying {operation.Method} {request.Path}: the service asked to wait {retryAfter.Value.TotalSeconds:0} s (Retry-After), more than the maximum retry delay of {_settings.MaxRetryDelay.TotalSeconds:0} s (CDNTASKS_MAX_RETRY_DELAY_SEC).");
+                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure, connectionRefused, hostUnreachable);
                     throw failure;
                 }
 
@@ -150,7 +154,7 @@ namespace CdnTasks.Api
             CdnOperation operation = request.Operation;
             var uri = new Uri(baseUri, pathAndQuery);
             string host = uri.IsDefaultPort ? uri.IdnHost : uri.IdnHost + ":" + uri.Port.ToString(CultureInfo.InvariantCulture);
-            string sdkDate = SdkSigner.FormatSdkDate(DateTime.UtcNow);
+            string sdkDate = SdkSigner.FormatSdkDate(LocalUtcNow());
             string token = Credential.GetSecurityTokenPlain();
             var signed = new List<KeyValuePair<string, string>>(4)
             {
@@ -234,7 +238,7 @@ namespace CdnTasks.Api
 
                             string errorBody = await ReadLimitedAsync(response.Content, attemptCts.Token).ConfigureAwait(false);
                             _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
-                            CdnApiException failure = ServiceFailure(operation, response, errorBody, requestId);
+                            CdnApiException failure = ServiceFailure(operation, response, errorBody, requestId, new DateTimeOffset(LocalUtcNow(), TimeSpan.Zero));
                             throw new AttemptFailedException(failure, RetryPolicy.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow));
                         }
                         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -288,7 +292,13 @@ namespace CdnTasks.Api
             return new CdnApiException(CdnFailureKind.MalformedResponse, message, operation.Name, response.StatusCode, "MalformedResponse", problem, requestId, snippet, inner);
         }
 
-        private static CdnApiException ServiceFailure(CdnOperation operation, HttpResponseMessage response, string body, string headerRequestId)
+        /// <summary>
+        /// The local clock as the signer sees it: the system clock plus the test-only offset
+        /// (CDNTASKS_TEST_CLOCK_OFFSET_SEC), which lets tests make the client's clock appear off.
+        /// </summary>
+        private DateTime LocalUtcNow() => DateTime.UtcNow + _settings.TestClockOffset;
+
+        private static CdnApiException ServiceFailure(CdnOperation operation, HttpResponseMessage response, string body, string headerRequestId, DateTimeOffset localNow)
         {
             int status = (int)response.StatusCode;
             string code = null;
@@ -306,10 +316,14 @@ namespace CdnTasks.Api
             }
 
             string text = $"{operation.Name} failed: {code}: {serviceMessage} (HTTP {status}; request id {requestId ?? "(none)"}).";
-            var failure = new CdnApiException(CdnFailureKind.Service, text, operation.Name, response.StatusCode, code, serviceMessage, requestId, snippet);
+
+            // An error status whose body is not the service's JSON (an HTML page from a proxy, say) is a
+            // malformed response: report the status, the request id and the first bytes of the body.
+            CdnFailureKind kind = parsed || string.IsNullOrWhiteSpace(snippet) ? CdnFailureKind.Service : CdnFailureKind.MalformedResponse;
+            var failure = new CdnApiException(kind, text, operation.Name, response.StatusCode, code, serviceMessage, requestId, snippet);
             if (status == 401 && serviceMessage != null && serviceMessage.IndexOf("expired", StringComparison.OrdinalIgnoreCase) >= 0 && response.Headers.Date.HasValue)
             {
-                failure.ClockSkew = response.Headers.Date.Value - DateTimeOffset.UtcNow;
+                failure.ClockSkew = response.Headers.Date.Value - localNow;
             }
 
             return failure;

@@ -58,7 +58,24 @@ namespace CdnTasks.Api
             }
 
             TimeSpan wait = TimeSpan.FromSeconds((double)waitTicks / Stopwatch.Frequency);
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Give the slot back when nobody queued behind it, so a cancelled command does not slow the next.
+                lock (_gate)
+                {
+                    if (_nextSlot == slot + _intervalTicks)
+                    {
+                        _nextSlot = slot;
+                    }
+                }
+
+                throw;
+            }
+
             return wait;
         }
     }

@@ -21,15 +21,23 @@ namespace CdnTasks.Api
         /// </summary>
         public static bool IsRetryable(CdnOperation operation, CdnApiException failure, bool connectionRefused)
         {
+            int status = (int)(failure.StatusCode ?? 0);
+
+            // Throttled: the service did not process the request, whatever the body looks like.
+            if (status == 429)
+            {
+                return true;
+            }
+
+            // Any other client error is final. 401/403 above all: five failed signatures in a row lock the key.
+            if (status >= 400 && status < 500)
+            {
+                return false;
+            }
+
             switch (failure.Kind)
             {
                 case CdnFailureKind.Service:
-                    int status = (int)(failure.StatusCode ?? 0);
-                    if (status == 429)
-                    {
-                        return true;
-                    }
-
                     return !operation.IsWrite && (status == 500 || status == 502 || status == 503 || status == 504);
                 case CdnFailureKind.Connection:
                     return !operation.IsWrite || connectionRefused;
@@ -37,10 +45,25 @@ namespace CdnTasks.Api
                     return !operation.IsWrite;
                 case CdnFailureKind.MalformedResponse:
                     // A proxy's HTML page or a truncated body on a read: try again; on a write we cannot know.
-                    return !operation.IsWrite;
+                    return !operation.IsWrite && (status < 500 || status == 500 || status == 502 || status == 503 || status == 504);
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// Returns true when a failed write may nevertheless have been processed: anything but a refused
+        /// connection, a host that could not be reached at all, or a 4xx answer (the service rejected it).
+        /// </summary>
+        public static bool MayHaveBeenProcessed(CdnOperation operation, CdnApiException failure, bool connectionRefused, bool hostUnreachable)
+        {
+            if (!operation.IsWrite || connectionRefused || hostUnreachable)
+            {
+                return false;
+            }
+
+            int status = (int)(failure.StatusCode ?? 0);
+            return !(status >= 400 && status < 500);
         }
 
         /// <summary>The wait before retry number <paramref name="retry"/> (1 = first retry).</summary>

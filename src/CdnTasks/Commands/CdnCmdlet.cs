@@ -314,6 +314,11 @@ namespace CdnTasks.Commands
                 message += $" The local clock is {Math.Abs(minutes):0} minutes {(minutes > 0 ? "behind" : "ahead of")} the service's; requests signed more than 15 minutes off are rejected. Correct the system clock.";
             }
 
+            if (failure.MayHaveBeenProcessed)
+            {
+                message += " The service may have processed this request although it failed; it was not sent again.";
+            }
+
             var record = new ErrorRecord(failure, ErrorIds.ServicePrefix + code, category, target)
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = action },
@@ -353,7 +358,12 @@ namespace CdnTasks.Commands
                 case CdnFailureKind.Connection:
                     return ErrorCategory.ConnectionError;
                 case CdnFailureKind.MalformedResponse:
-                    return ErrorCategory.InvalidResult;
+                    if ((int)(failure.StatusCode ?? 0) < 400)
+                    {
+                        return ErrorCategory.InvalidResult;
+                    }
+
+                    break;
             }
 
             int status = (int)(failure.StatusCode ?? 0);

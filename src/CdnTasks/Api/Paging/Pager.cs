@@ -233,7 +233,11 @@ namespace CdnTasks.Api.Paging
             int count = page.Items.Count;
             if (page.Total.HasValue)
             {
-                segment.Total = page.Total.Value;
+                // A full page at or beyond a total that shrank below one seen earlier: look once more rather than stop early.
+                segment.MaxTotal = Math.Max(segment.MaxTotal, page.Total.Value);
+                segment.Total = count >= fetched.Limit && page.Total.Value <= fetched.Offset + count && segment.MaxTotal > fetched.Offset + count
+                    ? fetched.Offset + count + 1
+                    : page.Total.Value;
             }
             else
             {
@@ -379,6 +383,7 @@ namespace CdnTasks.Api.Paging
         private sealed class Segment
         {
             public long? Total;
+            public long MaxTotal;
             public bool Started;
             public bool Exhausted;
             public long NextOffset;
