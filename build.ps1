@@ -16,7 +16,9 @@ Builds, documents, tests, demonstrates and packages the CdnTasks module.
              the last line is "N passed, N failed"; exit code 1 when anything failed or did not run.
     Demo     Build, start the emulator, export the failed tasks to out/demo/failed.csv.
     Package  Build, then out/CdnTasks.<version>.nupkg through PSResourceGet.
-    Bench    not implemented yet.
+    Bench    Build, then the benchmark (tools/bench/): realistic paging at the service's rate limit,
+             throughput against a C# floor and an Invoke-RestMethod loop, first-record latency and
+             Import-Module cost; prints one table of medians (docs/performance.md).
 
 .EXAMPLE
 dotnet pwsh ./build.ps1 -Task Test
@@ -311,8 +313,16 @@ function Invoke-Package {
 }
 
 function Invoke-Bench {
-    # Placeholder: a later change adds the paging/throughput benchmark against the emulator.
-    Write-Host 'Bench: not implemented yet'
+    # Never a timed test: prints one table of medians (method and targets: docs/performance.md).
+    Invoke-Build
+    Write-Step 'Bench: build the floor (tools/bench/Floor)'
+    $floorOut = Join-Path $OutDir 'bench/floor'
+    Exec { dotnet build (Join-Path $RepoRoot 'tools/bench/Floor') -c Release -o $floorOut --nologo -v q } 'dotnet build tools/bench/Floor'
+    Write-Step 'Bench: emulators, fresh pwsh processes, medians of 3 runs (about 5 minutes)'
+    $rc = Invoke-ChildPwsh -File (Join-Path $RepoRoot 'tools/bench/Invoke-Benchmark.ps1') -ArgumentList @(
+        '-ModuleManifest', $ManifestOut, '-EmulatorDll', $EmulatorDll, '-FloorDll', (Join-Path $floorOut 'CdnTasks.Bench.Floor.dll'),
+        '-ResultPath', (Join-Path $OutDir 'bench/results.json'))
+    if ($rc -ne 0) { throw "The benchmark failed (exit code $rc)." }
 }
 
 #endregion

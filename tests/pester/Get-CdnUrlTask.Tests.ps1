@@ -139,7 +139,9 @@ Describe 'Paging controls' {
     It 'Select-Object -First 3 stops further requests' {
         Reset-CdnEmulatorStats $emulator
         @(Get-CdnUrlTask -All -StartTime $rangeStart -EndTime $rangeEnd | Select-Object -First 3).Count | Should -Be 3
-        Get-ApiRequestCount | Should -BeLessOrEqual 5   # the first page plus at most the pages already in flight
+        # The first page plus at most the pages already held: 4 in flight (the default concurrency) and 4 that
+        # arrived ahead of their turn (a slot freed by a later page is refilled at once).
+        Get-ApiRequestCount | Should -BeLessOrEqual 9
     }
 }
 

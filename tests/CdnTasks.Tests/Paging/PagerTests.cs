@@ -451,6 +451,59 @@ namespace CdnTasks.Tests.Paging
         }
 
         [Fact]
+        public async Task ASlotFreedByALaterPageIsRefilledWhileTheNextPageToWriteIsSlow()
+        {
+            var source = new FakePageSource(1000);
+            source.Delay = c => c.Offset == 100 ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromMilliseconds(5);
+            Pager<Rec> pager = source.Pager(100, 2);
+            int callsWhenPageTwoArrived = -1;
+
+            using var guard = new CancellationTokenSource(s_guard);
+            var records = new List<Rec>();
+            await foreach (Rec record in pager.ReadAsync(guard.Token))
+            {
+                if (records.Count == 100)
+                {
+                    callsWhenPageTwoArrived = source.CallCount;
+                }
+
+                records.Add(record);
+            }
+
+            Assert.Equal(source.AllRecords(), records);
+            Assert.InRange(source.MaxInFlight, 1, 2);
+            // While offset 100 was slow, offset 200 finished and its slot took offset 300, and so on up to the bound on
+            // pages held (2 in flight + 2 waiting): 0, 100, 200, 300, 400. Waiting for offset 100 alone would give 3.
+            Assert.Equal(5, callsWhenPageTwoArrived);
+        }
+
+        [Fact]
+        public async Task ALaterWindowsPagesAreRequestedOnceItsFirstPageArrivesNotWhenItsTurnComes()
+        {
+            var source = new FakePageSource(300, 300);
+            source.Delay = c => c.Segment == 0 && c.Offset > 0 ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero;
+            Pager<Rec> pager = source.Pager(100, 4);
+            FetchCall[] callsAtFirstRecordOfWindowTwo = null;
+
+            using var guard = new CancellationTokenSource(s_guard);
+            var records = new List<Rec>();
+            await foreach (Rec record in pager.ReadAsync(guard.Token))
+            {
+                if (record.Segment == 1 && callsAtFirstRecordOfWindowTwo == null)
+                {
+                    callsAtFirstRecordOfWindowTwo = source.Calls.ToArray();
+                }
+
+                records.Add(record);
+            }
+
+            Assert.Equal(source.AllRecords(), records);
+            Assert.Contains(new FetchCall(1, 100, 100), callsAtFirstRecordOfWindowTwo);
+            Assert.Contains(new FetchCall(1, 200, 100), callsAtFirstRecordOfWindowTwo);
+            Assert.Equal(6, source.CallCount);
+        }
+
+        [Fact]
         public async Task CountAllRespectsConcurrency()
         {
             var source = new FakePageSource(Enumerable.Repeat(10, 12).ToArray());

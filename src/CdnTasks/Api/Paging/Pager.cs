@@ -31,10 +31,12 @@ namespace CdnTasks.Api.Paging
     /// <summary>
     /// The paging engine. Reads a sequence of segments (time windows), each paged by offset, and yields the
     /// records strictly in order (segment by segment, page by page) while fetching up to
-    /// <see cref="Concurrency"/> pages at once once each segment's total is known. With <see cref="First"/> it
-    /// never requests a page beyond what is needed; <see cref="Skip"/> starts at an offset. Records seen twice
-    /// (pages shifted by new data, a record on a window boundary) are dropped by id. Nothing is buffered beyond
-    /// the pages in flight, so memory stays flat however many records stream through.
+    /// <see cref="Concurrency"/> pages at once once each segment's total is known: a slot freed by any page is
+    /// refilled at once, and a segment's total is taken from its first page as soon as it arrives. With
+    /// <see cref="First"/> it never requests a page beyond what is needed; <see cref="Skip"/> starts at an offset.
+    /// Records seen twice (pages shifted by new data, a record on a window boundary) are dropped by id. At most
+    /// <see cref="Concurrency"/> pages in flight plus as many waiting for their turn are held, so memory stays flat
+    /// however many records stream through.
     /// </summary>
     internal sealed class Pager<T>
     {
@@ -176,11 +178,17 @@ namespace CdnTasks.Api.Paging
                 {
                     while (true)
                     {
+                        LearnTotals(pending);
                         while (TrySchedule(pending, stop.Token))
                         {
                         }
 
-                        EnsureHead(pending, stop.Token);
+                        if (!EnsureHead(pending, stop.Token))
+                        {
+                            await WhenAnyInFlight(pending).ConfigureAwait(false);
+                            continue;
+                        }
+
                         if (pending.Count == 0)
                         {
                             yield break;
@@ -188,6 +196,17 @@ namespace CdnTasks.Api.Paging
 
                         // Pages are kept sorted by (segment, offset) and EnsureHead scheduled any earlier gap: the first is the next to write.
                         PendingPage next = pending[0];
+                        if (!next.Task.IsCompleted)
+                        {
+                            // Wake up when any page in flight finishes, not only the next to write: its slot can take the
+                            // next request at once (and a later window's first page tells that window's total).
+                            Task finished = await WhenAnyInFlight(pending).ConfigureAwait(false);
+                            if (finished != next.Task)
+                            {
+                                continue;
+                            }
+                        }
+
                         pending.RemoveAt(0);
                         Volatile.Write(ref _currentSegment, next.Segment);
                         Page<T> page = await next.Task.ConfigureAwait(false);
@@ -228,6 +247,39 @@ namespace CdnTasks.Api.Paging
             }
         }
 
+        /// <summary>
+        /// Takes the total of a window from its first page as soon as that page has arrived, even while earlier pages
+        /// are still being written, so that the window's other pages can be requested without waiting for its turn.
+        /// (Absorbing the same page again when it is written changes nothing.)
+        /// </summary>
+        private void LearnTotals(List<PendingPage> pending)
+        {
+            foreach (PendingPage page in pending)
+            {
+                Segment segment = _segments[page.Segment];
+                if (!segment.Total.HasValue && page.Task.Status == TaskStatus.RanToCompletion)
+                {
+                    Absorb(segment, page, page.Task.Result);
+                }
+            }
+        }
+
+        /// <summary>The first of the pages in flight to finish (successfully or not: the caller only looks at which), or null when none is in flight.</summary>
+        private static Task<Task<Page<T>>> WhenAnyInFlight(List<PendingPage> pending)
+        {
+            var inFlight = new List<Task<Page<T>>>(pending.Count);
+            foreach (PendingPage page in pending)
+            {
+                if (!page.Task.IsCompleted)
+                {
+                    inFlight.Add(page.Task);
+                }
+            }
+
+            // Pages may have finished since the caller looked: then there is nothing to wait for.
+            return inFlight.Count == 0 ? Task.FromResult<Task<Page<T>>>(null) : Task.WhenAny(inFlight);
+        }
+
         private void Absorb(Segment segment, PendingPage fetched, Page<T> page)
         {
             int count = page.Items.Count;
@@ -257,7 +309,24 @@ namespace CdnTasks.Api.Paging
         /// </summary>
         private bool TrySchedule(List<PendingPage> pending, CancellationToken cancellationToken)
         {
-            if (pending.Count >= Math.Max(1, Concurrency))
+            // Concurrency bounds the requests in flight; pages that arrived ahead of their turn wait in memory, up to
+            // as many again (memory stays flat), and a failed page stops further requests (it surfaces in its turn).
+            int concurrency = Math.Max(1, Concurrency);
+            int inFlight = 0;
+            foreach (PendingPage page in pending)
+            {
+                if (page.Task.IsFaulted || page.Task.IsCanceled)
+                {
+                    return false;
+                }
+
+                if (!page.Task.IsCompleted)
+                {
+                    inFlight++;
+                }
+            }
+
+            if (inFlight >= concurrency || pending.Count >= 2 * concurrency)
             {
                 return false;
             }
@@ -289,17 +358,31 @@ namespace CdnTasks.Api.Paging
         }
 
         /// <summary>
-        /// Makes sure the first page in flight is the next one to write: when an earlier page is not scheduled yet
-        /// (a window's total arrived after later windows were fetched ahead), it is scheduled now, whatever the
-        /// concurrency, because nothing can be written before it.
+        /// Makes sure the first page held is the next one to write: when an earlier page is not scheduled yet
+        /// (a window's total arrived after later windows were fetched ahead), it is scheduled now, as soon as a slot
+        /// is free. Returns false when it must wait for a slot (then at least one page is in flight); pages waiting
+        /// for their turn never block it, because nothing can be written before it.
         /// </summary>
-        private void EnsureHead(List<PendingPage> pending, CancellationToken cancellationToken)
+        private bool EnsureHead(List<PendingPage> pending, CancellationToken cancellationToken)
         {
             Position? next = NextPosition(allowPrefetch: false);
             if (next.HasValue && (pending.Count == 0 || Compare(next.Value.Segment, next.Value.Offset, pending[0].Segment, pending[0].Offset) < 0))
             {
+                int inFlight = 0;
+                foreach (PendingPage page in pending)
+                {
+                    inFlight += page.Task.IsCompleted ? 0 : 1;
+                }
+
+                if (inFlight >= Math.Max(1, Concurrency))
+                {
+                    return false;
+                }
+
                 Add(pending, next.Value, cancellationToken);
             }
+
+            return true;
         }
 
         /// <summary>
