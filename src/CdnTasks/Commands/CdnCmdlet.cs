@@ -2,12 +2,14 @@
 
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using CdnTasks.Api;
+using CdnTasks.Api.Paging;
 
 namespace CdnTasks.Commands
 {
@@ -19,6 +21,7 @@ namespace CdnTasks.Commands
     /// </summary>
     public abstract class CdnCmdlet : PSCmdlet, IDisposable
     {
+        private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private readonly CommandLog _log = new CommandLog();
         private CdnClient _client;
@@ -281,6 +284,55 @@ namespace CdnTasks.Commands
             return Await(next.AsTask());
         }
 
+        /// <summary>
+        /// Writes every record the pager yields, as each page arrives (never collected first), with progress at most
+        /// four times a second when <paramref name="showProgress"/>. A failed request stops the command with its
+        /// ErrorRecord after every earlier record was written; stopping early (Select-Object -First, Ctrl+C) cancels
+        /// the pages in flight.
+        /// </summary>
+        /// <param name="pager">The pager to drain.</param>
+        /// <param name="showProgress">Whether to write progress (not for a single page).</param>
+        /// <param name="progress">How to describe the progress (activity, unit).</param>
+        /// <param name="errorTarget">The target object of an error, computed when one happens.</param>
+        internal void WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress, Func<object> errorTarget)
+        {
+            var progressClock = Stopwatch.StartNew();
+            bool progressShown = false;
+            IAsyncEnumerator<IReadOnlyList<T>> pages = pager.ReadPagesAsync(CancellationToken).GetAsyncEnumerator(CancellationToken);
+            try
+            {
+                while (MoveNext(pages))
+                {
+                    IReadOnlyList<T> page = pages.Current;
+                    for (int i = 0; i < page.Count; i++)
+                    {
+                        WriteObject(page[i]);
+                    }
+
+                    if (showProgress && progressClock.Elapsed >= s_progressInterval)
+                    {
+                        progressClock.Restart();
+                        progressShown = true;
+                        WriteProgress(progress.Describe(pager));
+                    }
+                }
+            }
+            catch (CdnApiException failure)
+            {
+                ThrowTerminatingError(ToErrorRecord(failure, errorTarget()));
+            }
+            finally
+            {
+                pages.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                if (progressShown)
+                {
+                    ProgressRecord done = progress.Describe(pager);
+                    done.RecordType = ProgressRecordType.Completed;
+                    WriteProgress(done);
+                }
+            }
+        }
+
         /// <summary>Writes the queued verbose, debug and warning messages (pipeline thread only).</summary>
         internal void DrainLog()
         {
@@ -326,7 +378,7 @@ namespace CdnTasks.Commands
             return record;
         }
 
-        /// <summary>Runs <paramref name="body"/>, turning a user cancellation into a pipeline stop.</summary>
+        /// <summary>Runs <paramref name="body"/>, turning a user cancellation into a pipeline stop and any unconverted API failure into a terminating ErrorRecord.</summary>
         internal void RunCancellable(Action body)
         {
             try
@@ -336,6 +388,11 @@ namespace CdnTasks.Commands
             catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            catch (CdnApiException failure)
+            {
+                // A safety net: paths that know a better target convert failures themselves.
+                ThrowTerminatingError(ToErrorRecord(failure, MyInvocation.MyCommand.Name));
             }
             finally
             {

@@ -21,8 +21,7 @@ namespace CdnTasks.Commands
     {
         private const string ListSet = "List";
         private const string IdSet = "Id";
-        private const int ProgressActivityId = 0x0CD3;
-        private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+        private static readonly PagingProgress s_progress = new PagingProgress(0x0CD3, "Get-CdnTask", "tasks", showWindows: false);
 
         private static readonly Dictionary<string, string> s_orderFields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -125,7 +124,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
                 }
 
-                Stream(pager, showProgress: !onePage);
+                WritePages(pager, showProgress: !onePage, s_progress, () => $"Get-CdnTask after {pager.Emitted} tasks");
 
                 if (onePage && pager.Emitted >= PageSize)
                 {
@@ -199,53 +198,6 @@ namespace CdnTasks.Commands
                     }
                 }
             });
-        }
-
-        private void Stream(Pager<CdnTask> pager, bool showProgress)
-        {
-            var progressClock = Stopwatch.StartNew();
-            bool progressShown = false;
-            IAsyncEnumerator<CdnTask> tasks = pager.ReadAsync(CancellationToken).GetAsyncEnumerator(CancellationToken);
-            try
-            {
-                while (MoveNext(tasks))
-                {
-                    WriteObject(tasks.Current);
-                    if (showProgress && progressClock.Elapsed >= s_progressInterval)
-                    {
-                        progressClock.Restart();
-                        progressShown = true;
-                        WriteProgress(Progress(pager));
-                    }
-                }
-            }
-            catch (CdnApiException failure)
-            {
-                ThrowTerminatingError(ToErrorRecord(failure, $"Get-CdnTask after {pager.Emitted} tasks"));
-            }
-            finally
-            {
-                tasks.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                if (progressShown)
-                {
-                    ProgressRecord done = Progress(pager);
-                    done.RecordType = ProgressRecordType.Completed;
-                    WriteProgress(done);
-                }
-            }
-        }
-
-        private static ProgressRecord Progress(Pager<CdnTask> pager)
-        {
-            long known = pager.KnownTotal(out bool complete);
-            long emitted = pager.Emitted;
-            var record = new ProgressRecord(ProgressActivityId, "Get-CdnTask", complete ? $"{emitted:N0} of {known:N0} tasks" : $"{emitted:N0} tasks");
-            if (complete && known > 0)
-            {
-                record.PercentComplete = (int)Math.Min(100, emitted * 100 / known);
-            }
-
-            return record;
         }
     }
 }

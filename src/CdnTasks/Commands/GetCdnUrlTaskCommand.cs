@@ -1,7 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
@@ -21,8 +20,7 @@ namespace CdnTasks.Commands
     {
         private const string RangeSet = "Range";
         private const string TaskIdSet = "TaskId";
-        private const int ProgressActivityId = 0x0CD1;
-        private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+        private static readonly PagingProgress s_progress = new PagingProgress(0x0CD1, "Get-CdnUrlTask", "records", showWindows: true);
 
         /// <summary>Gets or sets the id of the task whose URLs to get. A CdnTask piped in binds by its TaskId property.</summary>
         [Parameter(Mandatory = true, ParameterSetName = TaskIdSet, ValueFromPipelineByPropertyName = true)]
@@ -126,7 +124,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
                 }
 
-                Stream(pager, showProgress: !onePage);
+                WritePages(pager, showProgress: !onePage, s_progress, () => Target(pager));
 
                 if (onePage && pager.Emitted >= PageSize)
                 {
@@ -179,7 +177,7 @@ namespace CdnTasks.Commands
                     ThrowTerminatingError(ToErrorRecord(failure, taskId));
                 }
 
-                Stream(pager, showProgress: !onePage);
+                WritePages(pager, showProgress: !onePage, s_progress, () => Target(pager));
                 if (onePage && pager.Emitted >= PageSize)
                 {
                     long known = pager.KnownTotal(out _);
@@ -204,54 +202,6 @@ namespace CdnTasks.Commands
             Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && !string.IsNullOrEmpty(uri.Host);
-
-        private void Stream(Pager<CdnUrlTask> pager, bool showProgress)
-        {
-            var progressClock = Stopwatch.StartNew();
-            bool progressShown = false;
-            IAsyncEnumerator<CdnUrlTask> records = pager.ReadAsync(CancellationToken).GetAsyncEnumerator(CancellationToken);
-            try
-            {
-                while (MoveNext(records))
-                {
-                    WriteObject(records.Current);
-                    if (showProgress && progressClock.Elapsed >= s_progressInterval)
-                    {
-                        progressClock.Restart();
-                        progressShown = true;
-                        WriteProgress(Progress(pager));
-                    }
-                }
-            }
-            catch (CdnApiException failure)
-            {
-                ThrowTerminatingError(ToErrorRecord(failure, Target(pager)));
-            }
-            finally
-            {
-                records.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                if (progressShown)
-                {
-                    ProgressRecord done = Progress(pager);
-                    done.RecordType = ProgressRecordType.Completed;
-                    WriteProgress(done);
-                }
-            }
-        }
-
-        private static ProgressRecord Progress(Pager<CdnUrlTask> pager)
-        {
-            long known = pager.KnownTotal(out bool complete);
-            long emitted = pager.Emitted;
-            string of = complete ? $" of {known:N0}" : string.Empty;
-            var record = new ProgressRecord(ProgressActivityId, "Get-CdnUrlTask", $"{emitted:N0}{of} records, window {pager.CurrentSegment + 1} of {pager.SegmentCount}");
-            if (complete && known > 0)
-            {
-                record.PercentComplete = (int)Math.Min(100, emitted * 100 / known);
-            }
-
-            return record;
-        }
 
         private string Target(Pager<CdnUrlTask> pager) =>
             $"Get-CdnUrlTask window {pager.CurrentSegment + 1} of {pager.SegmentCount}, after {pager.Emitted} records";

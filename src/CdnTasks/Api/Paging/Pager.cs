@@ -83,7 +83,7 @@ namespace CdnTasks.Api.Paging
         /// <summary>Gets or sets a value indicating whether offsets must be multiples of the page size (page_number/page_size APIs).</summary>
         public bool AlignedOffsets { get; set; }
 
-        /// <summary>Gets how many records were yielded so far.</summary>
+        /// <summary>Gets how many records were handed to the consumer so far (a page's worth at a time with <see cref="ReadPagesAsync"/>).</summary>
         public long Emitted => Interlocked.Read(ref _emitted);
 
         /// <summary>Gets how many duplicate records were dropped.</summary>
@@ -165,6 +165,23 @@ namespace CdnTasks.Api.Paging
         /// <summary>Yields the records in order. Stops early (and cancels what is in flight) when the consumer stops.</summary>
         public async IAsyncEnumerable<T> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
+            await foreach (IReadOnlyList<T> chunk in ReadPagesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (T item in chunk)
+                {
+                    yield return item;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Yields the records in order, one page's worth at a time (what is left of each page after -Skip,
+        /// de-duplication and -First; empty pages are not yielded). Consumers that write records one by one on
+        /// another thread use this to pay the asynchronous hand-over once per page instead of once per record.
+        /// Stops early (and cancels what is in flight) when the consumer stops.
+        /// </summary>
+        public async IAsyncEnumerable<IReadOnlyList<T>> ReadPagesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
             if (First.HasValue && First.Value <= 0)
             {
                 yield break;
@@ -212,26 +229,30 @@ namespace CdnTasks.Api.Paging
                         Page<T> page = await next.Task.ConfigureAwait(false);
                         Absorb(_segments[next.Segment], next, page);
 
-                        int index = 0;
-                        foreach (T item in page.Items)
+                        IReadOnlyList<T> items = page.Items;
+                        long room = First.HasValue ? First.Value - Emitted : long.MaxValue;
+                        var chunk = new List<T>(Math.Min(items.Count, (int)Math.Min(room, int.MaxValue)));
+                        for (int index = next.Drop; index < items.Count && chunk.Count < room; index++)
                         {
-                            if (index++ < next.Drop)
-                            {
-                                continue;
-                            }
-
+                            T item = items[index];
                             if (seen != null && !seen.Add(_idOf(item)))
                             {
                                 DuplicatesDropped++;
                                 continue;
                             }
 
-                            Interlocked.Increment(ref _emitted);
-                            yield return item;
-                            if (First.HasValue && Emitted >= First.Value)
-                            {
-                                yield break;
-                            }
+                            chunk.Add(item);
+                        }
+
+                        if (chunk.Count > 0)
+                        {
+                            Interlocked.Add(ref _emitted, chunk.Count);
+                            yield return chunk;
+                        }
+
+                        if (First.HasValue && Emitted >= First.Value)
+                        {
+                            yield break;
                         }
                     }
                 }
@@ -326,7 +347,9 @@ namespace CdnTasks.Api.Paging
                 }
             }
 
-            if (inFlight >= concurrency || pending.Count >= 2 * concurrency)
+            // Concurrency 1 means strictly sequential: no page is requested before the previous one was written.
+            int held = concurrency == 1 ? 1 : 2 * concurrency;
+            if (inFlight >= concurrency || pending.Count >= held)
             {
                 return false;
             }
