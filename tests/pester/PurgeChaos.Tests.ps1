@@ -140,6 +140,43 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         @($urls[0..999] + $urls[2000..2499] | Where-Object { -not $counts.ContainsKey($_) }) | Should -BeNullOrEmpty
     }
 
+    It 'with -Wait still waits for and writes the tasks of the other requests' {
+        Set-CdnEmulatorFaults $emulator -Script '2:502post'
+        $urls = @(New-Urls 2500 'ambiguous-wait')
+        $run = Invoke-Purge $urls @{ Wait = $true; PollIntervalSec = 0.5; Timeout = 60 }
+        # Task errors for failed URLs (the emulator fails some) are CdnTaskHasFailedUrls; the request error is the 502.
+        $requestErrors = @($run.Errors | Where-Object { $_.FullyQualifiedErrorId -like 'CdnApi.*' })
+        $requestErrors | Should -HaveCount 1
+        @($requestErrors[0].TargetObject) | Should -Be @($urls[1000..1999])
+        $run.Tasks | Should -HaveCount 2
+        @($run.Tasks.Status | Sort-Object -Unique) | Should -Be 'Done'
+        @($run.Tasks.Total) | Should -Be @(1000, 500)
+        (Get-CdnEmulatorStats $emulator).requests.'refresh-tasks' | Should -Be 3
+    }
+
+    It 'Import-CdnCache: the same rules, and its hint resubmits with Import-CdnCache' {
+        $before = Get-CreatedTask
+        Set-CdnEmulatorFaults $emulator -Script '1:429,3:504post'
+        $urls = @(New-Urls 1500 'prefetch-faults')
+        $failures = $null
+        $tasks = $urls | Import-CdnCache -Force -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $tasks | Should -HaveCount 1
+        $tasks[0].TaskType | Should -Be 'Preheating'
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0201,CdnTasks.Commands.ImportCdnCacheCommand'
+        @($failures[0].TargetObject) | Should -Be @($urls[1000..1499])
+        $failures[0].ErrorDetails.Message | Should -Match 'may have been submitted'
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Get-CdnUrlTask -Url '$($urls[1000])'"))
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('$e.TargetObject | Import-CdnCache (with $e this error'))
+        (Get-CdnEmulatorStats $emulator).requests.'preheating-tasks' | Should -Be 3
+        $new = @(Get-CreatedTask | Where-Object { $_.id -notin $before.id })
+        $new | Should -HaveCount 2
+        @($new | ForEach-Object { $_.task_type } | Sort-Object -Unique) | Should -Be 'preheating'
+        $counts = Get-UrlTaskCount $new
+        $counts.Count | Should -Be 1500
+        @($counts.Values | Where-Object { $_ -ne 1 }) | Should -BeNullOrEmpty
+    }
+
     It 'retries a refused connection and then reports every request as not submitted, with its URLs' {
         # A loopback port nobody listens on: the connection is refused before anything is sent.
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -220,6 +257,10 @@ Describe 'Clear-CdnCache: a multi-batch purge under mixed faults' {
             Write-Host ('Purge chaos ({0}): {1} URLs in {2} requests; HTTP requests {3}, faults injected {4}, client retries {5}; tasks created {6} (written {7}); URLs submitted {8}, failed (in errors, not created) {9}, ambiguous (in errors, created by the service) {10}; errors {11}; {12:0.0} s' -f
                 $Name, $figures.UrlsIn, $figures.Batches, $figures.Requests, $figures.FaultsInjected, $figures.Retries, $figures.TasksCreated, $figures.TasksWritten,
                 $figures.UrlsSubmitted, $figures.UrlsFailed, $figures.UrlsAmbiguous, $figures.Errors, $figures.Seconds)
+            if ($run.Errors.Count -gt 0) {
+                Write-Host ('  errors by id: ' + (($run.Errors | Group-Object { ($_.FullyQualifiedErrorId -split ',')[0] + ' (' + $_.CategoryInfo.Category + ')' } |
+                    ForEach-Object { '{0} x{1}' -f $_.Name, $_.Count }) -join ', '))
+            }
             $figures
         }
 
