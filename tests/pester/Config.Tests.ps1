@@ -13,7 +13,7 @@ BeforeAll {
         'CLOUD_SDK_AK', 'CLOUD_SDK_SK', 'HUAWEICLOUD_SDK_CREDENTIALS_FILE', 'HUAWEICLOUD_SDK_IAM_ENDPOINT',
         'HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1', 'HUAWEICLOUD_SDK_REGION_CDN_AP_SOUTHEAST_1', 'CDNTASKS_REGION',
         'CDNTASKS_ENDPOINT', 'CDNTASKS_TIMEOUT_SEC', 'CDNTASKS_MAX_RETRY', 'CDNTASKS_PROXY', 'CDNTASKS_RATE_LIMIT',
-        'CDNTASKS_CONCURRENCY'
+        'CDNTASKS_CONCURRENCY', 'CDNTASKS_MAX_RETRY_DELAY_SEC', 'CDNTASKS_RETRY_BASE_DELAY_MS', 'CDNTASKS_TEST_CLOCK_OFFSET_SEC'
     )
     $script:Saved = @{}
     foreach ($name in $Variables) { $Saved[$name] = [Environment]::GetEnvironmentVariable($name) }
@@ -60,6 +60,10 @@ Describe 'Get-CdnConfig' {
         $config.EndpointSource | Should -Be 'Default (region cn-north-1)'
         $config.TimeoutSec | Should -Be 30
         $config.MaxRetry | Should -Be 4
+        $config.MaxRetryDelaySec | Should -Be 60
+        $config.MaxRetryDelaySecSource | Should -Be 'Default'
+        $config.RetryBaseDelayMs | Should -Be 500
+        $config.RetryBaseDelayMsSource | Should -Be 'Default'
         $config.RateLimit | Should -Be 'documented'
         $config.Concurrency | Should -Be 4
         $config.Proxy | Should -BeNullOrEmpty
@@ -134,6 +138,61 @@ Describe 'Get-CdnConfig' {
         (Get-CdnConfig).Endpoint | Should -Be @('https://cdn.myhuaweicloud.com')
     }
 
+    It 'exposes the retry backoff (MaxRetryDelaySec, RetryBaseDelayMs): environment, then session, each with its source; Clear-CdnConfig -Name removes them' {
+        $env:CDNTASKS_MAX_RETRY_DELAY_SEC = '120'
+        $env:CDNTASKS_RETRY_BASE_DELAY_MS = '250'
+        $config = Get-CdnConfig
+        $config.MaxRetryDelaySec | Should -Be 120
+        $config.MaxRetryDelaySecSource | Should -Be 'Environment'
+        $config.RetryBaseDelayMs | Should -Be 250
+        $config.RetryBaseDelayMsSource | Should -Be 'Environment'
+
+        $config = Set-CdnConfig -MaxRetryDelaySec 2.5 -RetryBaseDelayMs 20 -PassThru
+        $config.MaxRetryDelaySec | Should -Be 2.5
+        $config.MaxRetryDelaySecSource | Should -Be 'Session'
+        $config.RetryBaseDelayMs | Should -Be 20
+        $config.RetryBaseDelayMsSource | Should -Be 'Session'
+        # Other session settings survive a later Set-CdnConfig, and these survive it too.
+        Set-CdnConfig -MaxRetry 7
+        (Get-CdnConfig).RetryBaseDelayMs | Should -Be 20
+        ((Get-CdnConfig) | Out-String) | Should -Match 'MaxRetryDelaySec\s*:\s*2\.5\s+\(Session\)'
+
+        Clear-CdnConfig -Name RetryBaseDelayMs
+        (Get-CdnConfig).RetryBaseDelayMs | Should -Be 250
+        (Get-CdnConfig).MaxRetryDelaySecSource | Should -Be 'Session'
+        Clear-CdnConfig -Name MaxRetryDelaySec
+        (Get-CdnConfig).MaxRetryDelaySec | Should -Be 120
+        (Get-CdnConfig).MaxRetry | Should -Be 7
+        Clear-CdnConfig
+        $env:CDNTASKS_MAX_RETRY_DELAY_SEC = $null
+        (Get-CdnConfig).MaxRetryDelaySecSource | Should -Be 'Default'
+    }
+
+    It 'Set-CdnConfig validates -<Name> <Value> before keeping anything' -ForEach @(
+        @{ Name = 'MaxRetryDelaySec'; Value = 3601 }
+        @{ Name = 'MaxRetryDelaySec'; Value = -1 }
+        @{ Name = 'RetryBaseDelayMs'; Value = 60001 }
+        @{ Name = 'RetryBaseDelayMs'; Value = -5 }
+    ) {
+        Set-CdnConfig -MaxRetryDelaySec 9 -RetryBaseDelayMs 9
+        $arguments = @{ $Name = $Value }
+        { Set-CdnConfig @arguments } | Should -Throw -ErrorId "ParameterArgumentValidationError,CdnTasks.Commands.SetCdnConfigCommand"
+        (Get-CdnConfig).MaxRetryDelaySec | Should -Be 9
+        (Get-CdnConfig).RetryBaseDelayMs | Should -Be 9
+    }
+
+    It 'does not expose the test hook CDNTASKS_TEST_CLOCK_OFFSET_SEC' {
+        (Get-Command Set-CdnConfig).Parameters.Keys | Where-Object { $_ -match 'Clock|Offset|Test' } | Should -BeNullOrEmpty
+        $names = (Get-Command Clear-CdnConfig).Parameters['Name'].Attributes.Where({ $_ -is [System.Management.Automation.ValidateSetAttribute] }).ValidValues
+        $names | Should -Contain 'RetryBaseDelayMs'
+        $names | Should -Contain 'MaxRetryDelaySec'
+        $names | Where-Object { $_ -match 'Clock|Offset|Test' } | Should -BeNullOrEmpty
+        $env:CDNTASKS_TEST_CLOCK_OFFSET_SEC = '3600'
+        $config = Get-CdnConfig
+        $config.PSObject.Properties.Name | Where-Object { $_ -match 'Clock|Offset|Test' } | Should -BeNullOrEmpty
+        ($config | Format-List * | Out-String) | Should -Not -Match 'Clock|Offset'
+    }
+
     It 'refuses an invalid CDNTASKS_* value with a clear error' {
         $env:CDNTASKS_MAX_RETRY = 'many'
         { Get-CdnConfig } | Should -Throw -ErrorId 'InvalidConfiguration,CdnTasks.Commands.GetCdnConfigCommand' -ExpectedMessage "*CDNTASKS_MAX_RETRY='many'*"
@@ -154,6 +213,40 @@ Describe 'Endpoint precedence on real calls' {
         (Get-CdnEmulatorStats $emu2).requests.'url-tasks' | Should -Be 1
         $err = { Get-CdnUrlTask -First 1 -Endpoint "http://127.0.0.1:$closed" } | Should -Throw -ErrorId 'CdnApi.ConnectionRefused,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
         $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+}
+
+Describe 'The session backoff settings reach the commands' {
+    BeforeEach {
+        Reset-CdnTestState
+        $env:CDNTASKS_ENDPOINT = $emu.Url
+        Set-CdnConfig -RateLimit off
+    }
+
+    It 'Set-CdnConfig -MaxRetryDelaySec caps the Retry-After honoured (the emulator asks for 1 s)' {
+        Set-CdnEmulatorFaults $emu -Script '1:429'
+        Set-CdnConfig -MaxRetryDelaySec 0.5
+        $err = { Get-CdnUrlTask -First 1 -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'CdnApi.APIGW.0308,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        (Get-CdnEmulatorStats $emu).totalRequests | Should -Be 1
+
+        # Without the session value the default (60 s) applies: the same fault is retried and cured.
+        Clear-CdnConfig -Name MaxRetryDelaySec
+        Set-CdnEmulatorFaults $emu -Script '1:429'
+        Reset-CdnEmulatorStats $emu
+        @(Get-CdnUrlTask -First 1 -WarningAction SilentlyContinue).Count | Should -Be 1
+        (Get-CdnEmulatorStats $emu).totalRequests | Should -Be 2
+    }
+
+    It 'Set-CdnConfig -RetryBaseDelayMs sets the backoff step (0 = retry at once)' {
+        Set-CdnEmulatorFaults $emu -Script '1:503,2:503,3:503'
+        Set-CdnConfig -RetryBaseDelayMs 0 -MaxRetry 3
+        $output = Get-CdnUrlTask -First 1 -Verbose -WarningAction SilentlyContinue 4>&1
+        @($output | Where-Object { $_ -is [CdnTasks.CdnUrlTask] }).Count | Should -Be 1
+        $retries = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Retrying *' })
+        $retries.Count | Should -Be 3
+        # With the default step (500 ms, doubled) three waits of 0.0 s are all but impossible.
+        foreach ($line in $retries) { $line.Message | Should -Match ' in 0\.0 s \(attempt ' }
     }
 }
 

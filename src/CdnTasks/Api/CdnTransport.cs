@@ -345,9 +345,13 @@ namespace CdnTasks.Api
                 || (socket != null && (socket.SocketErrorCode == SocketError.HostNotFound || socket.SocketErrorCode == SocketError.HostUnreachable
                     || socket.SocketErrorCode == SocketError.NetworkUnreachable || socket.SocketErrorCode == SocketError.TryAgain || socket.SocketErrorCode == SocketError.NoData)));
             string detail = Innermost(ex).Message;
-            string what = status == null
-                ? $"could not reach {uri.GetLeftPart(UriPartial.Authority)}: {detail}"
-                : $"the connection broke while reading the HTTP {status} response (request id {requestId ?? "(none)"}): {detail}";
+            // "Could not reach" only when nothing can have arrived; a connection that broke before the answer
+            // (reset, closed) may have carried the whole request, which matters for a POST.
+            string what = status != null
+                ? $"the connection broke while reading the HTTP {status} response (request id {requestId ?? "(none)"}): {detail}"
+                : unreachable
+                    ? $"could not reach {uri.GetLeftPart(UriPartial.Authority)}: {detail}"
+                    : $"the connection to {uri.GetLeftPart(UriPartial.Authority)} failed before an answer came: {detail}";
             var failure = new CdnApiException(
                 CdnFailureKind.Connection,
                 $"{operation.Name}: {operation.Method} {uri.AbsolutePath} failed after {stopwatch.ElapsedMilliseconds} ms: {what}",

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using CdnTasks.Api;
@@ -289,19 +290,23 @@ namespace CdnTasks.Commands
                     string message = $"{what} was not sent, because an earlier request was refused ({refused.ErrorCode}, HTTP {(int)(refused.StatusCode ?? 0)}) and the same credentials would be refused again.";
                     WriteError(new ErrorRecord(new InvalidOperationException(message, refused), ErrorIds.RequestsNotSent, ErrorCategory.NotSpecified, urls)
                     {
-                        ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Fix the credentials or permissions, then resubmit these URLs (the error's TargetObject)." },
+                        ErrorDetails = new ErrorDetails(message)
+                        {
+                            RecommendedAction = $"Fix the credentials or permissions, then resubmit exactly these URLs (this error's TargetObject): {ResubmitHint(batch)}",
+                        },
                     });
                     continue;
                 }
 
                 string id;
+                DateTime sentAt = DateTime.UtcNow;
                 try
                 {
                     id = Await(SubmitAsync(batch, zh, CancellationToken));
                 }
                 catch (CdnApiException failure)
                 {
-                    WriteError(BatchFailure(failure, what, urls));
+                    WriteError(BatchFailure(failure, what, batch, urls, sentAt));
                     HttpStatusCode status = failure.StatusCode ?? 0;
                     if (failure.Kind == CdnFailureKind.Service && (status == HttpStatusCode.Unauthorized || status == HttpStatusCode.Forbidden))
                     {
@@ -332,25 +337,55 @@ namespace CdnTasks.Commands
             return created;
         }
 
-        private ErrorRecord BatchFailure(CdnApiException failure, string what, string[] urls)
+        private ErrorRecord BatchFailure(CdnApiException failure, string what, UrlBatch batch, string[] urls, DateTime sentAt)
         {
-            string command = MyInvocation.MyCommand.Name;
             ErrorRecord record = ToErrorRecord(failure, urls);
             string message;
             string action;
             if (failure.MayHaveBeenProcessed)
             {
-                message = $"{what} failed, and the service may have created the task anyway: {failure.Message} These URLs may have been submitted.";
-                action = $"Check before resubmitting, to avoid doing it twice: Get-CdnUrlTask -Url '{urls[0]}' (or Get-CdnTask -StartTime (Get-Date).AddHours(-1)). To resubmit: $error[0].TargetObject | {command}";
+                // Not sent again: the service may have created the task (a timeout, or a 5xx or a broken or
+                // malformed answer after the body went out). One request makes one task, so one URL tells for all.
+                string when = sentAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                message = $"{what} failed, and the service may have created the task anyway: {failure.Message} These URLs may have been submitted; they were not sent again.";
+                action = $"Check before resubmitting, to avoid doing it twice: Get-CdnUrlTask -Url '{urls[0]}' lists that URL's records, newest first. "
+                    + $"A record created at about {when} UTC, when this request was sent, means the request was processed: one request makes one task, and Get-CdnUrlTask -TaskId <its TaskId> lists all its URLs. "
+                    + $"If there is none, resubmit exactly these URLs (this error's TargetObject): {ResubmitHint(batch)}";
             }
             else
             {
                 message = $"{what} failed; its URLs were not submitted: {failure.Message}";
-                action = $"The error's TargetObject lists exactly this request's URLs; resubmit them with: $error[0].TargetObject | {command}";
+                action = $"Resubmit exactly these URLs (this error's TargetObject): {ResubmitHint(batch)}";
             }
 
             record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = action };
             return record;
+        }
+
+        /// <summary>The command line that resubmits a batch's URLs from the error in $e, with the batch's own options.</summary>
+        private string ResubmitHint(UrlBatch batch)
+        {
+            var command = new StringBuilder("$e.TargetObject | ").Append(MyInvocation.MyCommand.Name);
+            if (batch.FileType == BatchPlanner.Directory)
+            {
+                command.Append(" -FileType directory");
+                if (DirectoryMode != null && DirectoryMode != "all")
+                {
+                    command.Append(" -Mode ").Append(DirectoryMode);
+                }
+            }
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ZhUrlEncode)) && ZhUrlEncode.IsPresent)
+            {
+                command.Append(" -ZhUrlEncode");
+            }
+
+            if (!string.IsNullOrEmpty(EnterpriseProjectId))
+            {
+                command.Append(" -EnterpriseProjectId '").Append(EnterpriseProjectId.Replace("'", "''")).Append('\'');
+            }
+
+            return command.Append(" (with $e this error: -ErrorVariable e, or $Error[0] when it is the latest)").ToString();
         }
     }
 }

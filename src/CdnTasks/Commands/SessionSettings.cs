@@ -19,6 +19,8 @@ namespace CdnTasks.Commands
             Endpoint = layer.Endpoint,
             TimeoutSec = layer.TimeoutSec,
             MaxRetry = layer.MaxRetry,
+            MaxRetryDelaySec = layer.MaxRetryDelaySec,
+            RetryBaseDelayMs = layer.RetryBaseDelayMs,
             RateLimit = layer.RateLimit,
             Concurrency = layer.Concurrency,
             Proxy = layer.Proxy,
@@ -41,6 +43,8 @@ namespace CdnTasks.Commands
             Add("Endpoint", layer.Endpoint);
             Add("TimeoutSec", layer.TimeoutSec);
             Add("MaxRetry", layer.MaxRetry);
+            Add("MaxRetryDelaySec", layer.MaxRetryDelaySec);
+            Add("RetryBaseDelayMs", layer.RetryBaseDelayMs);
             Add("RateLimit", layer.RateLimit.HasValue ? RateLimitText(layer.RateLimit.Value) : null);
             Add("Concurrency", layer.Concurrency);
             Add("Proxy", layer.Proxy);
@@ -78,6 +82,10 @@ namespace CdnTasks.Commands
                 TimeoutSecSource = report.Sources["TimeoutSec"],
                 MaxRetry = settings.MaxRetry,
                 MaxRetrySource = report.Sources["MaxRetry"],
+                MaxRetryDelaySec = settings.MaxRetryDelay.TotalSeconds,
+                MaxRetryDelaySecSource = report.Sources["MaxRetryDelaySec"],
+                RetryBaseDelayMs = settings.BaseRetryDelay.TotalMilliseconds,
+                RetryBaseDelayMsSource = report.Sources["RetryBaseDelayMs"],
                 RateLimit = RateLimitText(settings.RateLimit),
                 RateLimitSource = report.Sources["RateLimit"],
                 Concurrency = settings.Concurrency,

@@ -8,8 +8,8 @@ using CdnTasks.Api;
 namespace CdnTasks.Commands
 {
     /// <summary>
-    /// Set-CdnConfig: session defaults (this runspace, in memory) for the region, endpoint, timeout, retries,
-    /// client-side rate limit, concurrency and proxy. Only the parameters given change; Clear-CdnConfig
+    /// Set-CdnConfig: session defaults (this runspace, in memory) for the region, endpoint, timeout, retries and
+    /// their backoff, client-side rate limit, concurrency and proxy. Only the parameters given change; Clear-CdnConfig
     /// removes them again. Precedence: a command's parameter, then these, then CDNTASKS_* variables, then the
     /// built-in defaults.
     /// </summary>
@@ -37,6 +37,16 @@ namespace CdnTasks.Commands
         [Parameter]
         [ValidateRange(0, 20)]
         public int MaxRetry { get; set; }
+
+        /// <summary>Gets or sets the longest wait between two attempts in seconds (also the longest Retry-After honoured).</summary>
+        [Parameter]
+        [ValidateRange(0, 3600)]
+        public double MaxRetryDelaySec { get; set; }
+
+        /// <summary>Gets or sets the first backoff step in milliseconds (doubled on each retry, with full jitter).</summary>
+        [Parameter]
+        [ValidateRange(0, 60000)]
+        public double RetryBaseDelayMs { get; set; }
 
         /// <summary>Gets or sets the client-side rate limit: requests a second per API, 0 or 'off' for none, 'default' for the documented limits.</summary>
         [Parameter]
@@ -87,6 +97,16 @@ namespace CdnTasks.Commands
             if (Bound(nameof(MaxRetry)))
             {
                 next.MaxRetry = MaxRetry;
+            }
+
+            if (Bound(nameof(MaxRetryDelaySec)))
+            {
+                next.MaxRetryDelaySec = MaxRetryDelaySec;
+            }
+
+            if (Bound(nameof(RetryBaseDelayMs)))
+            {
+                next.RetryBaseDelayMs = RetryBaseDelayMs;
             }
 
             if (Bound(nameof(RateLimit)))

@@ -32,6 +32,18 @@ namespace CdnTasks
         /// <summary>Gets where the retry count came from.</summary>
         public string MaxRetrySource { get; internal set; }
 
+        /// <summary>Gets the longest wait between two attempts in seconds (also the longest Retry-After the client honours).</summary>
+        public double MaxRetryDelaySec { get; internal set; }
+
+        /// <summary>Gets where the maximum retry delay came from.</summary>
+        public string MaxRetryDelaySecSource { get; internal set; }
+
+        /// <summary>Gets the first backoff step in milliseconds (doubled on each retry, with full jitter).</summary>
+        public double RetryBaseDelayMs { get; internal set; }
+
+        /// <summary>Gets where the first backoff step came from.</summary>
+        public string RetryBaseDelayMsSource { get; internal set; }
+
         /// <summary>Gets the client-side rate limit: 'documented' (the per-API limits), 'off', or requests a second per API.</summary>
         public string RateLimit { get; internal set; }
 

@@ -25,6 +25,8 @@ namespace CdnTasks.Tests.Api
             yield return new object[] { "Endpoint", "https://p.example.com", "https://s.example.com", "https://e.example.com", "https://cdn.myhuaweicloud.com/" };
             yield return new object[] { "TimeoutSec", "11", "22", "33", "30" };
             yield return new object[] { "MaxRetry", "1", "2", "3", "4" };
+            yield return new object[] { "MaxRetryDelaySec", "1.5", "2", "3", "60" };
+            yield return new object[] { "RetryBaseDelayMs", "10", "20", "30", "500" };
             yield return new object[] { "RateLimit", "5", "6", "7.5", "-1" };
             yield return new object[] { "Concurrency", "2", "3", "5", "4" };
             yield return new object[] { "Proxy", "http://p.proxy:8080", "http://s.proxy:8080", "http://e.proxy:8080", null };
@@ -380,6 +382,8 @@ namespace CdnTasks.Tests.Api
             "Endpoint" => "CDNTASKS_ENDPOINT",
             "TimeoutSec" => "CDNTASKS_TIMEOUT_SEC",
             "MaxRetry" => "CDNTASKS_MAX_RETRY",
+            "MaxRetryDelaySec" => "CDNTASKS_MAX_RETRY_DELAY_SEC",
+            "RetryBaseDelayMs" => "CDNTASKS_RETRY_BASE_DELAY_MS",
             "RateLimit" => "CDNTASKS_RATE_LIMIT",
             "Concurrency" => "CDNTASKS_CONCURRENCY",
             "Proxy" => "CDNTASKS_PROXY",
@@ -409,6 +413,12 @@ namespace CdnTasks.Tests.Api
                 case "MaxRetry":
                     layer.MaxRetry = (int)number;
                     break;
+                case "MaxRetryDelaySec":
+                    layer.MaxRetryDelaySec = number;
+                    break;
+                case "RetryBaseDelayMs":
+                    layer.RetryBaseDelayMs = number;
+                    break;
                 case "RateLimit":
                     layer.RateLimit = number;
                     break;
@@ -429,6 +439,8 @@ namespace CdnTasks.Tests.Api
             "Endpoint" => settings.Endpoints.Single().ToString(),
             "TimeoutSec" => settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             "MaxRetry" => settings.MaxRetry.ToString(CultureInfo.InvariantCulture),
+            "MaxRetryDelaySec" => settings.MaxRetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            "RetryBaseDelayMs" => settings.BaseRetryDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
             "RateLimit" => settings.RateLimit.ToString(CultureInfo.InvariantCulture),
             "Concurrency" => settings.Concurrency.ToString(CultureInfo.InvariantCulture),
             "Proxy" => settings.Proxy?.ToString(),
