@@ -130,11 +130,12 @@ Describe 'Select-Object -First' {
         $records = @(Get-CdnUrlTask -All -PageSize 10 | Select-Object -First 25)
 
         $records.Count | Should -Be 25
-        # With -All, pages are fetched ahead (4 in flight and at most 8 held in all, the default concurrency) but
-        # nothing is requested once the consumer stops.
+        # With -All, pages are fetched ahead (4 in flight and at most 8 held, with the default concurrency), so the
+        # three pages written may have been followed by eight more requests; nothing is requested once the
+        # consumer stops.
         $sent = (Get-CdnEmulatorStats $emulator).totalRequests
         Start-Sleep -Milliseconds 500
         (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be $sent
-        $sent | Should -BeLessOrEqual 9
+        $sent | Should -BeLessOrEqual 11
     }
 }
