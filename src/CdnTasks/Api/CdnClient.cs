@@ -113,15 +113,8 @@ namespace CdnTasks.Api
                 .With("task_type", filter.TaskType)
                 .With("status", filter.Status)
                 .With("file_type", filter.FileType);
-            UrlTaskPageDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.UrlTaskPageDto, ct), cancellationToken).ConfigureAwait(false);
-            List<UrlTaskDto> rows = dto.Result ?? new List<UrlTaskDto>();
-            var items = new CdnUrlTask[rows.Count];
-            for (int i = 0; i < rows.Count; i++)
-            {
-                items[i] = ToModel(rows[i]);
-            }
-
-            return new Page<CdnUrlTask>(dto.Total, items);
+            UrlTaskPage page = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.UrlTaskPage, ct), cancellationToken).ConfigureAwait(false);
+            return new Page<CdnUrlTask>(page.Total, page.Records);
         }
 
         /// <summary>A pager over every url-task record of [startMs, endMs), newest window first.</summary>
@@ -383,20 +376,6 @@ namespace CdnTasks.Api
 
             return id;
         }
-
-        /// <summary>Maps a service record to the public model.</summary>
-        internal static CdnUrlTask ToModel(UrlTaskDto row) => new CdnUrlTask
-        {
-            Id = row.Id,
-            TaskId = row.TaskId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Url = row.Url,
-            Status = Normalize.UrlStatus(row.Status),
-            TaskType = Normalize.TaskType(row.Type),
-            FileType = Normalize.FileType(row.FileType),
-            Mode = Normalize.Mode(row.Mode),
-            CreateTime = Normalize.FromEpochMs(row.CreateTime),
-            ModifyTime = Normalize.FromEpochMs(row.ModifyTime),
-        };
 
         private static async Task<T> ReadJsonAsync<T>(Stream stream, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
             await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false);

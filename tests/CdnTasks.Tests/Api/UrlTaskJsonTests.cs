@@ -14,7 +14,7 @@ namespace CdnTasks.Tests.Api
 {
     /// <summary>
     /// Tests for the ShowUrlTaskInfo response: the documented example deserialised with the source-generated
-    /// <see cref="CdnJsonContext"/> and mapped by <see cref="CdnClient.ToModel"/>; normalisation, pass-through of
+    /// <see cref="CdnJsonContext"/> and read straight into the model by <see cref="UrlTaskPageConverter"/>; normalisation, pass-through of
     /// unknown values, numbers sent as strings and missing fields.
     /// </summary>
     public class UrlTaskJsonTests
@@ -121,12 +121,12 @@ namespace CdnTasks.Tests.Api
         [Fact]
         public void DocumentedExampleDeserialisesAndMaps()
         {
-            UrlTaskPageDto page = JsonSerializer.Deserialize(DocumentedExample, CdnJsonContext.Default.UrlTaskPageDto);
+            UrlTaskPage page = JsonSerializer.Deserialize(DocumentedExample, CdnJsonContext.Default.UrlTaskPage);
 
             Assert.Equal(31548, page.Total);
             Assert.Equal(10, page.Count);
-            Assert.Equal(10, page.Result.Count);
-            CdnUrlTask[] tasks = page.Result.Select(CdnClient.ToModel).ToArray();
+            Assert.Equal(10, page.Records.Count);
+            CdnUrlTask[] tasks = page.Records.ToArray();
             Assert.Equal(Enumerable.Range(0, 10).Select(i => 8992619L - i), tasks.Select(t => t.Id));
 
             CdnUrlTask first = tasks[0];
@@ -158,11 +158,11 @@ namespace CdnTasks.Tests.Api
         {
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(DocumentedExample));
 
-            UrlTaskPageDto page = await JsonSerializer.DeserializeAsync(stream, CdnJsonContext.Default.UrlTaskPageDto);
+            UrlTaskPage page = await JsonSerializer.DeserializeAsync(stream, CdnJsonContext.Default.UrlTaskPage);
 
             Assert.Equal(31548, page.Total);
-            Assert.Equal(10, page.Result.Count);
-            Assert.Equal(1652325671917, page.Result[9].CreateTime);
+            Assert.Equal(10, page.Records.Count);
+            Assert.Equal(1652325671917, Normalize.ToEpochMs(page.Records[9].CreateTime.Value));
         }
 
         [Theory]
@@ -208,8 +208,8 @@ namespace CdnTasks.Tests.Api
         {
             const string body = """{"total":"31548","count":"1","result":[{"id":"8992619","task_id":"407354","create_time":"1652325740318","modify_time":"1652325742000","status":"SUCCEED"}]}""";
 
-            UrlTaskPageDto page = JsonSerializer.Deserialize(body, CdnJsonContext.Default.UrlTaskPageDto);
-            CdnUrlTask task = CdnClient.ToModel(page.Result.Single());
+            UrlTaskPage page = JsonSerializer.Deserialize(body, CdnJsonContext.Default.UrlTaskPage);
+            CdnUrlTask task = page.Records.Single();
 
             Assert.Equal(31548, page.Total);
             Assert.Equal(1, page.Count);
@@ -221,8 +221,8 @@ namespace CdnTasks.Tests.Api
         [Fact]
         public void MissingFieldsGiveNulls()
         {
-            UrlTaskPageDto page = JsonSerializer.Deserialize("""{"result":[{"id":5}]}""", CdnJsonContext.Default.UrlTaskPageDto);
-            CdnUrlTask task = CdnClient.ToModel(page.Result.Single());
+            UrlTaskPage page = JsonSerializer.Deserialize("""{"result":[{"id":5}]}""", CdnJsonContext.Default.UrlTaskPage);
+            CdnUrlTask task = page.Records.Single();
 
             Assert.Null(page.Total);
             Assert.Null(page.Count);
@@ -243,9 +243,9 @@ namespace CdnTasks.Tests.Api
         [InlineData("""{"total":0,"count":0,"result":[]}""")]
         public void EmptyOrMissingResultGivesNoRows(string body)
         {
-            UrlTaskPageDto page = JsonSerializer.Deserialize(body, CdnJsonContext.Default.UrlTaskPageDto);
+            UrlTaskPage page = JsonSerializer.Deserialize(body, CdnJsonContext.Default.UrlTaskPage);
 
-            Assert.True(page.Result == null || page.Result.Count == 0);
+            Assert.Empty(page.Records);
         }
 
         [Fact]
@@ -277,10 +277,30 @@ namespace CdnTasks.Tests.Api
             Assert.Null(Map($"{{\"id\":1,\"create_time\":{milliseconds}}}").CreateTime);
         }
 
+        [Theory]
+        [InlineData("\"SUCC\\u0045ED\"", "succeed")]
+        [InlineData("\"Failed\"", "failed")]
+        [InlineData("\"REFRESH_AFTER_PREHEATING\"", "REFRESH_AFTER_PREHEATING")]
+        public void StatusesAreNormalisedWhateverTheirSpelling(string json, string expected)
+        {
+            Assert.Equal(expected, Map($"{{\"id\":1,\"status\":{json}}}").Status);
+        }
+
+        [Theory]
+        [InlineData("""{"result":{"id":1}}""")]
+        [InlineData("""{"result":[{"id":"abc"}]}""")]
+        [InlineData("""{"result":[{"id":1.5}]}""")]
+        [InlineData("""{"result":[{"url":7}]}""")]
+        [InlineData("""[]""")]
+        public void AnotherShapeIsAJsonException(string body)
+        {
+            Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(body, CdnJsonContext.Default.UrlTaskPage));
+        }
+
         private static CdnUrlTask Map(string recordJson)
         {
-            UrlTaskPageDto page = JsonSerializer.Deserialize($"{{\"result\":[{recordJson}]}}", CdnJsonContext.Default.UrlTaskPageDto);
-            return CdnClient.ToModel(page.Result.Single());
+            UrlTaskPage page = JsonSerializer.Deserialize($"{{\"result\":[{recordJson}]}}", CdnJsonContext.Default.UrlTaskPage);
+            return page.Records.Single();
         }
     }
 }

@@ -304,7 +304,7 @@ namespace CdnTasks.Tests.Reliability
             return transport.SendAsync(request, (stream, ct) => JsonSerializer.DeserializeAsync(stream, CdnJsonContext.Default.CreateTaskResponseDto, ct).AsTask(), cancellationToken);
         }
 
-        private static Task<UrlTaskPageDto> ReadUrlPage(Stream stream, CancellationToken cancellationToken) =>
-            JsonSerializer.DeserializeAsync(stream, CdnJsonContext.Default.UrlTaskPageDto, cancellationToken).AsTask();
+        private static Task<UrlTaskPage> ReadUrlPage(Stream stream, CancellationToken cancellationToken) =>
+            JsonSerializer.DeserializeAsync(stream, CdnJsonContext.Default.UrlTaskPage, cancellationToken).AsTask();
     }
 }

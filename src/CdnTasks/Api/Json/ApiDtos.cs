@@ -5,50 +5,6 @@ using System.Text.Json.Serialization;
 
 namespace CdnTasks.Api.Json
 {
-    /// <summary>ShowUrlTaskInfo response: one page of url-task records.</summary>
-    internal sealed class UrlTaskPageDto
-    {
-        [JsonPropertyName("total")]
-        public long? Total { get; set; }
-
-        [JsonPropertyName("count")]
-        public int? Count { get; set; }
-
-        [JsonPropertyName("result")]
-        public List<UrlTaskDto> Result { get; set; }
-    }
-
-    /// <summary>One url-task record as the service sends it.</summary>
-    internal sealed class UrlTaskDto
-    {
-        [JsonPropertyName("id")]
-        public long Id { get; set; }
-
-        [JsonPropertyName("url")]
-        public string Url { get; set; }
-
-        [JsonPropertyName("status")]
-        public string Status { get; set; }
-
-        [JsonPropertyName("type")]
-        public string Type { get; set; }
-
-        [JsonPropertyName("task_id")]
-        public long? TaskId { get; set; }
-
-        [JsonPropertyName("modify_time")]
-        public long? ModifyTime { get; set; }
-
-        [JsonPropertyName("create_time")]
-        public long? CreateTime { get; set; }
-
-        [JsonPropertyName("file_type")]
-        public string FileType { get; set; }
-
-        [JsonPropertyName("mode")]
-        public string Mode { get; set; }
-    }
-
     /// <summary>ShowHistoryTasks response.</summary>
     internal sealed class HistoryTaskPageDto
     {
@@ -224,7 +180,7 @@ namespace CdnTasks.Api.Json
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
         PropertyNameCaseInsensitive = false,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-    [JsonSerializable(typeof(UrlTaskPageDto))]
+    [JsonSerializable(typeof(UrlTaskPage))]
     [JsonSerializable(typeof(HistoryTaskPageDto))]
     [JsonSerializable(typeof(HistoryTaskDetailDto))]
     [JsonSerializable(typeof(RefreshTaskRequestDto))]
