@@ -450,9 +450,6 @@ namespace CdnTasks.Api
             });
         }
 
-        /// <summary>Gets the proxy configured on the shared client for these settings (for tests and Get-CdnConfig).</summary>
-        internal static IWebProxy ProxyFor(CdnSettings settings) => settings.Proxy == null ? null : new WebProxy(settings.Proxy);
-
         private static string BuildUserAgent()
         {
             string version = typeof(CdnTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

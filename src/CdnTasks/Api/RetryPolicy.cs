@@ -38,14 +38,14 @@ namespace CdnTasks.Api
             switch (failure.Kind)
             {
                 case CdnFailureKind.Service:
-                    return !operation.IsWrite && (status == 500 || status == 502 || status == 503 || status == 504);
+                    return !operation.IsWrite && IsTransientStatus((HttpStatusCode)status);
                 case CdnFailureKind.Connection:
                     return !operation.IsWrite || connectionRefused;
                 case CdnFailureKind.Timeout:
                     return !operation.IsWrite;
                 case CdnFailureKind.MalformedResponse:
                     // A proxy's HTML page or a truncated body on a read: try again; on a write we cannot know.
-                    return !operation.IsWrite && (status < 500 || status == 500 || status == 502 || status == 503 || status == 504);
+                    return !operation.IsWrite && (status < 500 || IsTransientStatus((HttpStatusCode)status));
                 default:
                     return false;
             }
@@ -109,7 +109,7 @@ namespace CdnTasks.Api
             return null;
         }
 
-        /// <summary>Returns true for the statuses that are worth a retry on reads (for messages).</summary>
+        /// <summary>Returns true for the statuses a read is retried on: 429 and 500/502/503/504.</summary>
         public static bool IsTransientStatus(HttpStatusCode status) =>
             (int)status == 429 || (int)status == 500 || (int)status == 502 || (int)status == 503 || (int)status == 504;
     }
