@@ -294,7 +294,10 @@ namespace CdnTasks.Commands
         /// <param name="showProgress">Whether to write progress (not for a single page).</param>
         /// <param name="progress">How to describe the progress (activity, unit).</param>
         /// <param name="errorTarget">The target object of an error, computed when one happens.</param>
-        internal void WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress, Func<object> errorTarget)
+        /// <param name="isItemError">Failures that concern only this input item (an unknown task id): written as a
+        /// non-terminating error instead of stopping the command; null for none.</param>
+        /// <returns>True when every page was written; false after a failure that <paramref name="isItemError"/> accepted.</returns>
+        internal bool WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress, Func<object> errorTarget, Func<CdnApiException, bool> isItemError = null)
         {
             var progressClock = Stopwatch.StartNew();
             bool progressShown = false;
@@ -317,6 +320,11 @@ namespace CdnTasks.Commands
                     }
                 }
             }
+            catch (CdnApiException failure) when (isItemError != null && isItemError(failure))
+            {
+                WriteError(ToErrorRecord(failure, errorTarget()));
+                return false;
+            }
             catch (CdnApiException failure)
             {
                 ThrowTerminatingError(ToErrorRecord(failure, errorTarget()));
@@ -331,6 +339,8 @@ namespace CdnTasks.Commands
                     WriteProgress(done);
                 }
             }
+
+            return true;
         }
 
         /// <summary>Writes the queued verbose, debug and warning messages (pipeline thread only).</summary>
