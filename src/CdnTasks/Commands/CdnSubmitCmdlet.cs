@@ -20,7 +20,7 @@ namespace CdnTasks.Commands
     /// others go on) and collected, then submitted in EndProcessing in as few requests as the service's limits
     /// allow, after -WhatIf/-Confirm and the quota check. One task is written per request made; a failed request
     /// is a non-terminating error whose TargetObject is exactly that request's URLs. Every request's state is kept
-    /// in a <see cref="SubmissionLedger"/>, so a stopped command (Ctrl+C, -ErrorAction Stop) writes a warning that
+    /// in a <see cref="SubmissionLedger"/>, so a stopped command (Ctrl+C, -ErrorAction Stop) writes one report that
     /// names the accepted tasks, the request that may have been processed and every URL never sent.
     /// </summary>
     public abstract class CdnSubmitCmdlet : CdnCmdlet
@@ -226,9 +226,9 @@ namespace CdnTasks.Commands
             || ((exception is PipelineStoppedException || exception is OperationCanceledException) && (Stopping || CancellationToken.IsCancellationRequested));
 
         /// <summary>
-        /// Writes, as one warning, what a stopped command did: before any request, nothing; while submitting, the
-        /// ledger (accepted task ids, the request that may have been processed, every URL never sent); while waiting,
-        /// the tasks not finished (their ids, and how to wait for them again).
+        /// Writes one report of what a stopped command did: before any request, that nothing was sent; while
+        /// submitting, the ledger (accepted task ids, the request that may have been processed, every URL never
+        /// sent); while waiting, the tasks not finished (their ids, and how to wait for them again).
         /// </summary>
         private void ReportStop(string why)
         {
