@@ -89,8 +89,21 @@ namespace CdnTasks
         public string ToService(string value) => value != null && _index.TryGetValue(Key(value), out int i) ? Wires[i] : null;
 
         /// <summary>The sentence that lists the accepted words, for validation errors.</summary>
-        public string Describe() =>
-            $"Use one of: {string.Join(", ", Words)} (the service's spellings, such as {Wires[0]}, are accepted too).";
+        public string Describe()
+        {
+            // An example of a service spelling that is not just the word in another case (succeed, refresh...).
+            string example = Wires[0];
+            for (int i = 0; i < Words.Length; i++)
+            {
+                if (Key(Words[i]) != Key(Wires[i]))
+                {
+                    example = Wires[i];
+                    break;
+                }
+            }
+
+            return $"Use one of: {string.Join(", ", Words)} (the service's spellings, such as {example}, are accepted too).";
+        }
 
         /// <summary>Letters and digits only, lower case: "Detect_Modify-Refresh" and "detectmodifyrefresh" are one key.</summary>
         private static string Key(string value)
