@@ -204,6 +204,7 @@ namespace CdnTasks.Api
                 }
 
                 LogRequestHeaders(message);
+                request.BeforeSend?.Invoke();
                 var stopwatch = Stopwatch.StartNew();
                 Interlocked.Increment(ref _requests);
                 using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
