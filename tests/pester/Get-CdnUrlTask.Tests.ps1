@@ -273,6 +273,28 @@ Describe 'Service errors' {
     }
 }
 
+Describe 'Log levels' {
+    It 'writes the request line with -Verbose or $VerbosePreference, and the header line with -Debug or $DebugPreference, each only then' {
+        $requestLine = 'GET /v1.0/cdn/contentgateway/url-tasks?*-> 200*'
+        $headerLine = 'GET /v1.0/cdn/contentgateway/url-tasks?*Authorization: SDK-HMAC-SHA256*'
+        $quiet = @(Get-CdnUrlTask -First 1 *>&1 | Where-Object { $_ -isnot [CdnTasks.CdnUrlTask] })
+        @($quiet | Where-Object { "$_" -like $requestLine -or "$_" -like $headerLine }) | Should -BeNullOrEmpty
+
+        $verbose = @(Get-CdnUrlTask -First 1 -Verbose 4>&1 5>&1 | Where-Object { $_ -isnot [CdnTasks.CdnUrlTask] })
+        @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like $requestLine }) | Should -HaveCount 1
+        @($verbose | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }) | Should -BeNullOrEmpty
+
+        $VerbosePreference = 'Continue'
+        $DebugPreference = 'Continue'
+        $both = @(Get-CdnUrlTask -First 1 4>&1 5>&1 | Where-Object { $_ -isnot [CdnTasks.CdnUrlTask] })
+        @($both | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like $requestLine }) | Should -HaveCount 1
+        @($both | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -and $_.Message -like $headerLine }) | Should -HaveCount 1
+
+        $off = @(Get-CdnUrlTask -First 1 -Verbose:$false -Debug:$false 4>&1 5>&1 | Where-Object { $_ -isnot [CdnTasks.CdnUrlTask] })
+        @($off | Where-Object { "$_" -like $requestLine -or "$_" -like $headerLine }) | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Secrets' {
     It 'never appear in any stream with -Verbose and -Debug, and the signature is redacted' {
         $secret = $emulator.SecretKey

@@ -233,7 +233,11 @@ namespace CdnTasks.Api
                             if (response.IsSuccessStatusCode)
                             {
                                 T result = await ReadSuccessAsync(operation, response, requestId, readBody, attemptCts.Token).ConfigureAwait(false);
-                                _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
+                                if (_log.IsVerboseEnabled)
+                                {
+                                    _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
+                                }
+
                                 return result;
                             }
 
@@ -366,6 +370,12 @@ namespace CdnTasks.Api
 
         private void LogRequestHeaders(HttpRequestMessage message)
         {
+            if (!_log.IsDebugEnabled)
+            {
+                // Enumerating the headers parses them (User-Agent, Accept) and the line is long: only when someone reads it.
+                return;
+            }
+
             var builder = new StringBuilder();
             builder.Append(message.Method).Append(' ').Append(message.RequestUri.PathAndQuery);
             foreach (KeyValuePair<string, IEnumerable<string>> header in message.Headers)

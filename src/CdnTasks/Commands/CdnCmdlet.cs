@@ -109,6 +109,8 @@ namespace CdnTasks.Commands
             CdnSettings settings = ResolveSettings();
             CdnCredential credential = ResolveCredential();
             WriteDebug($"Credential source: {credential.Source}{(credential.SourceDetail == null ? string.Empty : " (" + credential.SourceDetail + ")")}, access key {credential.MaskedAccessKey}; endpoint {settings.Endpoints[0]} ({settings.EndpointSource}).");
+            _log.IsVerboseEnabled = Wants("Verbose", "VerbosePreference");
+            _log.IsDebugEnabled = Wants("Debug", "DebugPreference");
             var transport = new CdnTransport(settings, credential, _log);
             if (credential.DomainId == null)
             {
@@ -116,6 +118,21 @@ namespace CdnTasks.Commands
             }
 
             return new CdnClient(transport);
+        }
+
+        /// <summary>
+        /// Whether this command writes a stream: its common parameter (-Verbose, -Verbose:$false, -Debug) when given,
+        /// else the preference variable in force (anything but SilentlyContinue and Ignore).
+        /// </summary>
+        internal bool Wants(string parameter, string preferenceVariable)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out object bound))
+            {
+                return LanguagePrimitives.IsTrue(bound);
+            }
+
+            return !LanguagePrimitives.TryConvertTo(GetVariableValue(preferenceVariable), out ActionPreference preference)
+                || (preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore);
         }
 
         /// <summary>Merges parameters, session defaults and environment into settings.</summary>
