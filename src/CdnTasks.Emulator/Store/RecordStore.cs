@@ -106,6 +106,7 @@ internal sealed class RecordStore
 
     private readonly object _gate = new();
     private readonly EmulatorOptions _options;
+    private readonly Accounts.AccountModel _account;
     private readonly List<UrlRecord> _records = new();
     private readonly List<TaskInfo> _tasks = new();
     private readonly Dictionary<long, TaskInfo> _taskById = new();
@@ -114,6 +115,8 @@ internal sealed class RecordStore
     private readonly ChangeLog _log = new();
     private readonly Dictionary<ApiKind, Mutation> _mutationByApi = new();
     private Mutation[] _mutations = Array.Empty<Mutation>();
+    private List<OutcomeRule> _outcomes = new();
+    private long _quotaDay = long.MinValue;
     private Random _random;
     private Random _arrivalRandom;
     private long _arrivalsFrom;
@@ -122,26 +125,33 @@ internal sealed class RecordStore
     private long _nextTaskId;
     private long _seq;
 
-    /// <summary>Creates the store with the generated data.</summary>
-    public RecordStore(EmulatorOptions options, long now)
+    /// <summary>Creates the store with the generated data (URLs on the account's domains).</summary>
+    public RecordStore(EmulatorOptions options, Accounts.AccountModel account, long now)
     {
         _options = options;
+        _account = account;
         _random = new Random(options.Seed);
         _arrivalRandom = new Random(unchecked(options.Seed * 31 + 7));
         Load(new GeneratorSettings(options.Records, options.Days, options.Seed, options.AnchorTime ?? now), now);
     }
 
-    /// <summary>URLs submitted via POST: file refresh.</summary>
-    public int UsedFileRefresh { get; private set; }
+    private int UsedFileRefresh { get; set; }
 
-    /// <summary>URLs submitted via POST: directory refresh.</summary>
-    public int UsedDirRefresh { get; private set; }
+    private int UsedDirRefresh { get; set; }
 
-    /// <summary>URLs submitted via POST: preheat.</summary>
-    public int UsedPreheat { get; private set; }
+    private int UsedPreheat { get; set; }
 
-    /// <summary>Current time in ms since epoch.</summary>
-    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    /// <summary>The data clock in ms since epoch: real time plus the offset set by POST /_emulator/clock.</summary>
+    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + Interlocked.Read(ref s_clockOffsetMs);
+
+    private static long s_clockOffsetMs;
+
+    /// <summary>Offset of the data clock from real time (record ages, task life cycles, the quota day; not signatures).</summary>
+    public static long ClockOffsetMs
+    {
+        get => Interlocked.Read(ref s_clockOffsetMs);
+        set => Interlocked.Exchange(ref s_clockOffsetMs, value);
+    }
 
     private static int Compare(UrlRecord a, UrlRecord b) =>
         a.CreateTime != b.CreateTime ? a.CreateTime.CompareTo(b.CreateTime) : a.Id.CompareTo(b.Id);
@@ -167,6 +177,7 @@ internal sealed class RecordStore
 
     private void Load(GeneratorSettings generator, long now)
     {
+        generator = generator with { ProcessingMinutes = _options.GeneratedTaskMinutes, Hosts = _account.GeneratorHosts() };
         _records.Clear();
         _tasks.Clear();
         _taskById.Clear();
@@ -179,6 +190,8 @@ internal sealed class RecordStore
         _arrivalsFrom = now;
         _arrived = 0;
         UsedFileRefresh = UsedDirRefresh = UsedPreheat = 0;
+        _quotaDay = long.MinValue;
+        _outcomes = new List<OutcomeRule>();
         var (records, tasks) = DataGenerator.Generate(generator);
         records.Sort(Compare);
         tasks.Sort(Compare);
@@ -315,15 +328,14 @@ internal sealed class RecordStore
             long t = _arrivalsFrom + (long)(_arrived * 1000 / rate);
             var task = new TaskInfo { Id = _nextTaskId++, CreateTime = t };
             InsertTask(task);
-            string url = DataGenerator.RandomUrl(_arrivalRandom, false);
-            InsertRecord(LifeCycle(task, url, t, DefaultOutcome(url, task.Id)));
+            string url = DataGenerator.RandomUrl(_arrivalRandom, false, _account.GeneratorHosts());
+            InsertRecord(LifeCycle(task, url, t, DefaultOutcome(url, task.Id), (long)(_options.TaskSeconds * 1000)));
         }
     }
 
-    /// <summary>A new record that waits, then refreshes (preheats), then ends with <paramref name="final"/> after TaskSeconds.</summary>
-    private UrlRecord LifeCycle(TaskInfo task, string url, long created, Outcome final)
+    /// <summary>A new record that waits (the first fifth of <paramref name="total"/> ms), then refreshes (preheats), then ends with <paramref name="final"/>.</summary>
+    private UrlRecord LifeCycle(TaskInfo task, string url, long created, Outcome final, long total)
     {
-        long total = (long)(_options.TaskSeconds * 1000);
         return new UrlRecord
         {
             Id = _nextRecordId++, Task = task, Url = url, CreateTime = created, Status = UrlStatus.Waiting, ModifyTime = created,
@@ -340,6 +352,17 @@ internal sealed class RecordStore
         int c = h[8] % 3;
         string desc = c == 0 ? OriginDescs[h[9] % OriginDescs.Length] : c == 1 ? "internal error on edge node" : "unknown error";
         return new Outcome(UrlStatus.Failed, Classes[c], desc);
+    }
+
+    /// <summary>After a runtime option change: arrivals are counted afresh from now at the new rate.</summary>
+    public void OptionsChanged(long now)
+    {
+        lock (_gate)
+        {
+            CatchUpArrivals(now);
+            _arrivalsFrom = now;
+            _arrived = 0;
+        }
     }
 
     #endregion
@@ -493,7 +516,7 @@ internal sealed class RecordStore
         long time = created ?? t.CreateTime;
         return new UrlRecord
         {
-            Id = _nextRecordId++, Task = t, Url = DataGenerator.RandomUrl(_random, t.Directory), CreateTime = time, Status = status,
+            Id = _nextRecordId++, Task = t, Url = DataGenerator.RandomUrl(_random, t.Directory, _account.GeneratorHosts()), CreateTime = time, Status = status,
             ModifyTime = time, FailClassify = status == UrlStatus.Failed ? "ORIGIN_ERROR" : null,
             FailDesc = status == UrlStatus.Failed ? "origin server returned 502" : null,
         };
@@ -601,13 +624,17 @@ internal sealed class RecordStore
         }
     }
 
-    /// <summary>A task with its counters and URL snapshots, or null; with <paramref name="live"/>, after the ShowHistoryTaskDetails mutation.</summary>
-    public (TaskRow? Row, List<UrlView> Urls, Mutation? Mutation) TaskDetail(long id, long now, bool live)
+    /// <summary>
+    /// A task with its counters and URL snapshots, or null (also when <paramref name="visible"/> says no); with
+    /// <paramref name="live"/>, after the ShowHistoryTaskDetails mutation.
+    /// </summary>
+    public (TaskRow? Row, List<UrlView> Urls, Mutation? Mutation) TaskDetail(long id, long now, bool live, Func<TaskInfo, bool>? visible = null)
     {
         lock (_gate)
         {
             Advance(now);
             TaskInfo? task = _taskById.GetValueOrDefault(id);
+            if (task is not null && visible is not null && !visible(task)) task = null;
             Mutation? m = live ? Mutate(ApiKind.HistoryTaskDetail, now, task) : null;
             if (task is null || task.DeleteSeq != 0) return (null, new List<UrlView>(), m);
             var urls = task.Urls.Where(u => u.DeleteSeq == 0).Select(u => u.View()).ToList();
@@ -629,12 +656,16 @@ internal sealed class RecordStore
 
     #region Creation
 
-    /// <summary>Creates a task from a POST; returns null when the quota would be exceeded.</summary>
-    public TaskInfo? CreateTask(bool preheat, bool directory, string? mode, bool zhUrlEncode, IReadOnlyList<string> urls, long now)
+    /// <summary>
+    /// Creates a task from a POST in enterprise project <paramref name="project"/>; returns null when the daily
+    /// quota would be exceeded. Each URL ends as the first matching outcome rule says, else as FailureRate decides.
+    /// </summary>
+    public TaskInfo? CreateTask(bool preheat, bool directory, string? mode, bool zhUrlEncode, IReadOnlyList<string> urls, string project, long now)
     {
         lock (_gate)
         {
             Advance(now);
+            RollQuotaDay(now);
             int used = preheat ? UsedPreheat : directory ? UsedDirRefresh : UsedFileRefresh;
             int limit = preheat ? _options.QuotaPreheat : directory ? _options.QuotaDirRefresh : _options.QuotaFileRefresh;
             if (used + urls.Count > limit) return null;
@@ -642,12 +673,51 @@ internal sealed class RecordStore
             var task = new TaskInfo
             {
                 Id = _nextTaskId++, Preheat = preheat, Directory = directory, Mode = directory ? mode : null,
-                CreateTime = now, UserCreated = true, ZhUrlEncode = zhUrlEncode,
+                CreateTime = now, UserCreated = true, ZhUrlEncode = zhUrlEncode, EnterpriseProjectId = project,
             };
             InsertTask(task);
-            foreach (string url in urls) InsertRecord(LifeCycle(task, url, now, DefaultOutcome(url, task.Id)));
+            foreach (string url in urls)
+            {
+                OutcomeRule? rule = _outcomes.FirstOrDefault(r => r.Matches(url, preheat));
+                if (rule is not null && rule.Remaining != int.MaxValue && --rule.Remaining == 0) _outcomes.Remove(rule);
+                Outcome final = rule?.Outcome ?? DefaultOutcome(url, task.Id);
+                long total = (long)((rule?.Seconds ?? _options.TaskSeconds) * 1000);
+                InsertRecord(LifeCycle(task, url, now, final, total));
+            }
+
             return task;
         }
+    }
+
+    /// <summary>Zeroes the purge and prefetch usage when the quota day (midnight at ServiceUtcOffsetHours) has changed.</summary>
+    private void RollQuotaDay(long now)
+    {
+        long day = (long)Math.Floor((now + _options.ServiceUtcOffsetHours * 3_600_000) / 86_400_000.0);
+        if (day == _quotaDay) return;
+        _quotaDay = day;
+        UsedFileRefresh = UsedDirRefresh = UsedPreheat = 0;
+    }
+
+    /// <summary>Today's purge and prefetch usage.</summary>
+    public (int FileRefresh, int DirRefresh, int Preheat) QuotaUsed(long now)
+    {
+        lock (_gate)
+        {
+            RollQuotaDay(now);
+            return (UsedFileRefresh, UsedDirRefresh, UsedPreheat);
+        }
+    }
+
+    /// <summary>Replaces the outcome rules applied to URLs submitted from now on.</summary>
+    public void SetOutcomes(IReadOnlyList<OutcomeRule> rules)
+    {
+        lock (_gate) _outcomes = rules.ToList();
+    }
+
+    /// <summary>The outcome rules still in force.</summary>
+    public List<OutcomeRule> Outcomes()
+    {
+        lock (_gate) return _outcomes.ToList();
     }
 
     /// <summary>
