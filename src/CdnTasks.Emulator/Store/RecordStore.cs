@@ -111,6 +111,7 @@ internal sealed class RecordStore
     private readonly List<TaskInfo> _tasks = new();
     private readonly Dictionary<long, TaskInfo> _taskById = new();
     private readonly PriorityQueue<UrlRecord, long> _due = new();
+    private readonly List<UrlRecord> _inProcess = new();
     private readonly Dictionary<object, int[]> _matchCache = new();
     private readonly ChangeLog _log = new();
     private readonly Dictionary<ApiKind, Mutation> _mutationByApi = new();
@@ -182,6 +183,7 @@ internal sealed class RecordStore
         _tasks.Clear();
         _taskById.Clear();
         _due.Clear();
+        _inProcess.Clear();
         _matchCache.Clear();
         _log.Clear();
         _mutations = Array.Empty<Mutation>();
@@ -201,6 +203,7 @@ internal sealed class RecordStore
         foreach (UrlRecord r in records)
         {
             if (r.DueTime != long.MaxValue) _due.Enqueue(r, r.DueTime);
+            Track(r);
         }
 
         _nextRecordId = (records.Count == 0 ? 8_000_000 : records.Max(r => r.Id)) + 1;
@@ -212,6 +215,25 @@ internal sealed class RecordStore
     #region Changes (all under the lock)
 
     private void Changed() => _matchCache.Clear();
+
+    /// <summary>Keeps <see cref="_inProcess"/> (live records not yet final) in step with a record's state.</summary>
+    private void Track(UrlRecord r)
+    {
+        bool inProcess = r.DeleteSeq == 0 && !UrlRecord.IsFinal(r.Status);
+        if (inProcess && r.InProcessIndex < 0)
+        {
+            r.InProcessIndex = _inProcess.Count;
+            _inProcess.Add(r);
+        }
+        else if (!inProcess && r.InProcessIndex >= 0)
+        {
+            UrlRecord last = _inProcess[^1];
+            _inProcess[r.InProcessIndex] = last;
+            last.InProcessIndex = r.InProcessIndex;
+            _inProcess.RemoveAt(_inProcess.Count - 1);
+            r.InProcessIndex = -1;
+        }
+    }
 
     private void Log(ChangeKind kind, UrlRecord? r, TaskInfo t, UrlStatus old, UrlStatus now) => _log.Add(new Change(_seq, kind, r, t, old, now));
 
@@ -230,6 +252,7 @@ internal sealed class RecordStore
         r.Task.Urls.Add(r);
         _records.Insert(IndexOf(r), r);
         if (r.DueTime != long.MaxValue) _due.Enqueue(r, r.DueTime);
+        Track(r);
         Changed();
     }
 
@@ -266,6 +289,7 @@ internal sealed class RecordStore
         Log(ChangeKind.Delete, r, r.Task, r.Status, r.Status);
         int i = IndexOf(r);
         if (i < _records.Count && ReferenceEquals(_records[i], r)) _records.RemoveAt(i);
+        Track(r);
         Changed();
         if (deleteEmptyTask && r.Task.Urls.All(u => u.DeleteSeq != 0)) DeleteTask(r.Task);
     }
@@ -291,6 +315,7 @@ internal sealed class RecordStore
         r.Version++;
         ++_seq;
         Log(ChangeKind.Status, r, r.Task, old, status);
+        Track(r);
         Changed();
     }
 
@@ -424,7 +449,8 @@ internal sealed class RecordStore
                     InsertRecord(NewMutationRecord(m, t));
                 }
 
-                FinishSome(_records, m);
+                // Random records still in process, from the index of them (finishing one takes it out).
+                for (int i = 0; i < m.StatusChangesPerRequest && _inProcess.Count > 0; i++) Finish(_inProcess[_random.Next(_inProcess.Count)], m, now);
                 for (int i = 0; i < m.DeletesPerRequest && _records.Count > 0; i++) DeleteRecord(_records[_random.Next(_records.Count)]);
                 for (int i = 0; i < m.ExpireOldestPerRequest && _records.Count > 0; i++) DeleteRecord(_records[0]);
                 break;
@@ -437,13 +463,11 @@ internal sealed class RecordStore
                     for (int k = 0; k < urls; k++) InsertRecord(NewMutationRecord(m, t));
                 }
 
-                if (m.StatusChangesPerRequest > 0)
+                // Tasks in process, found through a random URL in process: every URL of it finishes.
+                for (int i = 0; i < m.StatusChangesPerRequest && _inProcess.Count > 0; i++)
                 {
-                    var inProcess = _tasks.Where(t => t.Urls.Any(u => u.DeleteSeq == 0 && !UrlRecord.IsFinal(u.Status))).ToList();
-                    foreach (TaskInfo t in Pick(inProcess, m.StatusChangesPerRequest))
-                    {
-                        foreach (UrlRecord u in t.Urls.Where(u => u.DeleteSeq == 0 && !UrlRecord.IsFinal(u.Status)).ToList()) Finish(u, m, now);
-                    }
+                    TaskInfo t = _inProcess[_random.Next(_inProcess.Count)].Task;
+                    foreach (UrlRecord u in t.Urls.Where(u => u.DeleteSeq == 0 && !UrlRecord.IsFinal(u.Status)).ToList()) Finish(u, m, now);
                 }
 
                 for (int i = 0; i < m.DeletesPerRequest && _tasks.Count > 0; i++) DeleteTask(_tasks[_random.Next(_tasks.Count)]);
@@ -451,7 +475,8 @@ internal sealed class RecordStore
                 break;
             case ApiKind.HistoryTaskDetail when task is not null:
                 for (int i = 0; i < m.InsertPerRequest; i++) InsertRecord(NewMutationRecord(m, task, task.CreateTime));
-                FinishSome(task.Urls.Where(u => u.DeleteSeq == 0).ToList(), m);
+                var unfinished = task.Urls.Where(u => u.DeleteSeq == 0 && !UrlRecord.IsFinal(u.Status)).ToList();
+                foreach (UrlRecord u in Pick(unfinished, m.StatusChangesPerRequest)) Finish(u, m, now);
                 for (int i = 0; i < m.DeletesPerRequest; i++)
                 {
                     var live = task.Urls.Where(u => u.DeleteSeq == 0).ToList();
@@ -470,13 +495,6 @@ internal sealed class RecordStore
         }
 
         return m;
-
-        void FinishSome(List<UrlRecord> pool, Mutation mu)
-        {
-            if (mu.StatusChangesPerRequest <= 0) return;
-            var inProcess = pool.Where(u => !UrlRecord.IsFinal(u.Status)).ToList();
-            foreach (UrlRecord u in Pick(inProcess, mu.StatusChangesPerRequest)) Finish(u, mu, now);
-        }
     }
 
     private List<T> Pick<T>(List<T> pool, int n)
