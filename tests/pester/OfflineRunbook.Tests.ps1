@@ -1,8 +1,8 @@
 # Copyright (c) CdnTasks contributors. MIT License.
 #
 # docs/offline-runbook-testing.md as a user meets it: the emulator packed as a .NET tool and installed
-# from that package, then the page's runbook and its Pester test (taken verbatim from the page) run in a
-# child pwsh that finds CdnTasks and cdntasks-emulator by name.
+# from that package, then the page's runbook and its Pester test (taken verbatim from the page; the docs
+# examples test only parses them) run in a child pwsh that finds CdnTasks and cdntasks-emulator by name.
 
 BeforeAll {
     $script:repo = (Resolve-Path "$PSScriptRoot/../..").Path
@@ -10,10 +10,10 @@ BeforeAll {
     $script:work = Join-Path $TestDrive 'runbook'
     $null = New-Item -ItemType Directory -Path $work
 
-    # The files of the page: each code block that follows a "<!-- file: NAME -->" line.
+    # The files of the page: each PowerShell block whose first line names it ("# Invoke-ReleasePurge.ps1").
     $text = Get-Content -Raw -LiteralPath $page
     $script:files = @{}
-    foreach ($match in [regex]::Matches($text, '(?ms)^<!-- file: (?<name>[\w.-]+) -->\r?\n```powershell\r?\n(?<code>.*?)^```')) {
+    foreach ($match in [regex]::Matches($text, '(?ms)^```powershell\r?\n# (?<name>[\w.-]+\.ps1)\r?\n(?<code>.*?)^```')) {
         $files[$match.Groups['name'].Value] = $match.Groups['code'].Value
         Set-Content -LiteralPath (Join-Path $work $match.Groups['name'].Value) -Value $match.Groups['code'].Value -NoNewline
     }
