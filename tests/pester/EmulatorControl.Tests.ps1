@@ -10,7 +10,7 @@ BeforeAll {
     $script:emulator = Start-CdnEmulator -Records 0 -ArgumentList @('--RateLimit', 'false')
     $script:restore = Use-CdnEmulatorEnvironment $emulator
     Set-CdnConfig -MaxRetry 0
-    $script:end = [datetime]::UtcNow.AddMinutes(30)
+    $script:end = [datetime]::UtcNow.AddMinutes(10)
     $script:start = $end.AddHours(-23)
 }
 
