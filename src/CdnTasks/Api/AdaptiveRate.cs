@@ -1,0 +1,186 @@
+// Copyright (c) CdnTasks contributors. MIT License.
+
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+
+namespace CdnTasks.Api
+{
+    /// <summary>
+    /// The rate this process may send one API's requests at for one account, learnt from the service's answers, for
+    /// when other processes (other runbooks, other hosts) use the same account's limit. The service counts its limits
+    /// per tenant, so a process cannot know how much of the documented rate is left for it; it can only watch what
+    /// happens to its own requests:
+    /// <list type="bullet">
+    /// <item>Until the first throttled answer (HTTP 429), the rate is the ceiling (the documented or configured rate):
+    /// a process alone never waits for this class.</item>
+    /// <item>A throttled request sent after the last decrease (one decrease per wave of 429s, not one per 429) cuts the
+    /// rate to 90% of what the service accepted from this process over the last <see cref="Window"/> (its share of the
+    /// tenant's limit, as the service has just shown it), but never below half of the rate in force.</item>
+    /// <item>While 429s keep coming (one within the last <see cref="Window"/>), each accepted request steers the rate
+    /// towards 90% of the accepted rate again, by at most 10% a step.</item>
+    /// <item>After <see cref="Window"/> without a 429 the rate grows by 5% a second back to the ceiling, so that a
+    /// process left alone (the others finished) has the whole limit again within about half a minute.</item>
+    /// <item>Retry-After holds every request of the API until that moment (the service asked; 1 second when it did not
+    /// say, the service's window), and <see cref="Epoch"/> changes, so that requests that took a slot at the old rate
+    /// take a new one.</item>
+    /// </list>
+    /// Settling just under the accepted rate keeps the sum of all processes near the tenant's limit from below: the
+    /// service stays busy, and few requests are refused. Not thread-safe: the rate limiter calls it under its lock.
+    /// Times are <see cref="Stopwatch"/> ticks.
+    /// </summary>
+    internal sealed class AdaptiveRate
+    {
+        /// <summary>How far back the accepted rate is measured, and how long without a 429 before the rate grows: 4 s.</summary>
+        public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
+
+        /// <summary>How long the API is held after a 429 without Retry-After: the service's window, 1 s.</summary>
+        public static readonly TimeSpan DefaultHold = TimeSpan.FromSeconds(1);
+
+        /// <summary>The share of the accepted rate the process settles at: 90%.</summary>
+        private const double Settle = 0.9;
+
+        /// <summary>The deepest single cut: to half the rate in force.</summary>
+        private const double DeepestCut = 0.5;
+
+        /// <summary>The largest step while steering: 10%.</summary>
+        private const double Step = 0.1;
+
+        /// <summary>Growth after a quiet window: 5% a second (continuous; from a quarter of the ceiling back to all of it in about 30 s).</summary>
+        private const double Growth = 0.05;
+
+        /// <summary>The lowest rate, as a share of the ceiling: 1/32 (0.16/s of 5/s).</summary>
+        private const double FloorShare = 1.0 / 32;
+
+        private static readonly long s_window = ToTicks(Window);
+        private readonly Queue<long> _accepted = new Queue<long>();
+        private double _rate;
+        private long _rateSince;
+        private long _lastThrottle;
+        private long _lastCut;
+        private long _firstSeen;
+        private bool _throttled;
+
+        /// <summary>Creates the state for a ceiling (requests a second).</summary>
+        public AdaptiveRate(double ceiling)
+        {
+            if (ceiling <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ceiling));
+            }
+
+            Ceiling = ceiling;
+            _rate = ceiling;
+        }
+
+        /// <summary>Gets the highest rate (the documented or configured one).</summary>
+        public double Ceiling { get; }
+
+        /// <summary>Gets the moment until which no request may be sent (Retry-After), or 0.</summary>
+        public long HeldUntil { get; private set; }
+
+        /// <summary>Gets a number that changes whenever the rate is cut or the API is held: slots taken before are stale.</summary>
+        public int Epoch { get; private set; }
+
+        /// <summary>Gets a value indicating whether the service has throttled this API for this account in this process.</summary>
+        public bool Adapting => _throttled;
+
+        /// <summary>The rate in force at <paramref name="now"/> (requests a second, at most <see cref="Ceiling"/>).</summary>
+        public double RateAt(long now)
+        {
+            if (!_throttled)
+            {
+                return Ceiling;
+            }
+
+            double rate = _rate;
+            long quietFrom = _lastThrottle + s_window;
+            if (now > quietFrom)
+            {
+                double seconds = ToSeconds(now - Math.Max(quietFrom, _rateSince));
+                rate *= Math.Exp(Growth * Math.Min(seconds, 60));
+            }
+
+            return Clamp(rate);
+        }
+
+        /// <summary>Takes an accepted answer (any answer but a 429) of a request sent at <paramref name="sentAt"/>.</summary>
+        public void Accepted(long sentAt, long now)
+        {
+            Seen(sentAt);
+            _accepted.Enqueue(now);
+            Trim(now);
+            if (!_throttled || now - _lastThrottle > s_window)
+            {
+                return;
+            }
+
+            // Still contended: steer towards just under the rate the service accepts from this process.
+            double rate = RateAt(now);
+            double target = Settle * AcceptedRate(now);
+            SetRate(Math.Min(rate * (1 + Step), Math.Max(rate * (1 - Step), target)), now);
+        }
+
+        /// <summary>Takes a throttled answer (HTTP 429) of a request sent at <paramref name="sentAt"/>, with the service's Retry-After.</summary>
+        public void Throttled(long sentAt, long now, TimeSpan? retryAfter)
+        {
+            Seen(sentAt);
+            Trim(now);
+            bool first = !_throttled;
+            double rate = RateAt(now);
+            _throttled = true;
+            _lastThrottle = now;
+            if (first || sentAt >= _lastCut)
+            {
+                // The first 429 of a wave: the requests sent before this cut were sent at the old rate, and their 429s say nothing new.
+                double target = Settle * AcceptedRate(now);
+                SetRate(Math.Min(rate, Math.Max(rate * DeepestCut, target)), now);
+                _lastCut = now;
+                Epoch++;
+            }
+
+            long hold = now + ToTicks(retryAfter ?? DefaultHold);
+            if (hold > HeldUntil)
+            {
+                HeldUntil = hold;
+                Epoch++;
+            }
+        }
+
+        internal static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+        private static double ToSeconds(long ticks) => (double)ticks / Stopwatch.Frequency;
+
+        /// <summary>What the service accepted from this process over the last window (or since the first request, at least 1 s).</summary>
+        private double AcceptedRate(long now)
+        {
+            long since = Math.Max(_firstSeen, now - s_window);
+            double seconds = Math.Max(1.0, ToSeconds(now - since));
+            return _accepted.Count / seconds;
+        }
+
+        private double Clamp(double rate) => Math.Max(Ceiling * FloorShare, Math.Min(Ceiling, rate));
+
+        private void SetRate(double rate, long now)
+        {
+            _rate = Clamp(rate);
+            _rateSince = now;
+        }
+
+        private void Seen(long sentAt)
+        {
+            if (_firstSeen == 0 || sentAt < _firstSeen)
+            {
+                _firstSeen = sentAt;
+            }
+        }
+
+        private void Trim(long now)
+        {
+            while (_accepted.Count > 0 && _accepted.Peek() <= now - s_window)
+            {
+                _accepted.Dequeue();
+            }
+        }
+    }
+}
