@@ -124,7 +124,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress, () => $"Get-CdnTask after {pager.Emitted} tasks");
+                WritePages(pager, showProgress: !onePage, s_progress);
 
                 if (onePage && pager.Emitted >= PageSize)
                 {
@@ -183,7 +183,11 @@ namespace CdnTasks.Commands
             {
                 foreach (string raw in ids)
                 {
-                    string id = raw.Trim();
+                    if (!TryTaskId(raw, out string id))
+                    {
+                        continue;
+                    }
+
                     try
                     {
                         WriteObject(Await(Client.GetTaskAsync(id, EnterpriseProjectId, CancellationToken)));

@@ -124,7 +124,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress, () => Target(pager));
+                WritePages(pager, showProgress: !onePage, s_progress);
 
                 if (onePage && pager.Emitted >= PageSize)
                 {
@@ -144,7 +144,11 @@ namespace CdnTasks.Commands
 
         private void ProcessTask()
         {
-            string taskId = TaskId.Trim();
+            if (!TryTaskId(TaskId, out string taskId))
+            {
+                return;
+            }
+
             if (Url != null && !IsAbsoluteHttpUrl(Url))
             {
                 ThrowValidationError(ErrorIds.InvalidUrl, $"-Url '{Url}' is not an absolute http:// or https:// URL.", Url);
@@ -177,7 +181,7 @@ namespace CdnTasks.Commands
                     ThrowTerminatingError(ToErrorRecord(failure, taskId));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress, () => Target(pager));
+                WritePages(pager, showProgress: !onePage, s_progress);
                 if (onePage && pager.Emitted >= PageSize)
                 {
                     long known = pager.KnownTotal(out _);
@@ -202,8 +206,5 @@ namespace CdnTasks.Commands
             Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && !string.IsNullOrEmpty(uri.Host);
-
-        private string Target(Pager<CdnUrlTask> pager) =>
-            $"Get-CdnUrlTask window {pager.CurrentSegment + 1} of {pager.SegmentCount}, after {pager.Emitted} records";
     }
 }

@@ -79,14 +79,15 @@ namespace CdnTasks.Commands
             CdnSettingsLayer current = CdnSession.Current.Settings ?? new CdnSettingsLayer();
             CdnSettingsLayer next = SessionSettings.Copy(current);
             bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+            // Kept as given: a blank value is refused below (never a silent fall-back); CdnSettings trims.
             if (Bound(nameof(Region)))
             {
-                next.Region = Region.Trim();
+                next.Region = Region;
             }
 
             if (Bound(nameof(Endpoint)))
             {
-                next.Endpoint = Endpoint.Trim();
+                next.Endpoint = Endpoint;
             }
 
             if (Bound(nameof(TimeoutSec)))
@@ -132,7 +133,7 @@ namespace CdnTasks.Commands
 
             if (Bound(nameof(Proxy)))
             {
-                next.Proxy = Proxy.Trim();
+                next.Proxy = Proxy;
             }
 
             if (Bound(nameof(ProxyCredential)))
@@ -152,6 +153,22 @@ namespace CdnTasks.Commands
 
             CdnSession.Current.Settings = next;
             WriteVerbose("Session configuration updated (this runspace only, in memory): " + SessionSettings.Describe(next) + ".");
+
+            // Say now when the environment makes a setting moot (a region under an explicit endpoint).
+            CdnSettings effective = null;
+            try
+            {
+                effective = CdnSettings.Resolve(new[] { next, CdnSettingsLayer.FromEnvironment(CdnCmdlet.GetVariable) }, CdnCmdlet.GetVariable);
+            }
+            catch (ArgumentException)
+            {
+                // An unusable environment variable is reported by the command that reads it.
+            }
+
+            foreach (string warning in effective?.Warnings ?? Array.Empty<string>())
+            {
+                WriteWarning(warning);
+            }
             if (PassThru)
             {
                 WriteObject(SessionSettings.Report(this, null, null));

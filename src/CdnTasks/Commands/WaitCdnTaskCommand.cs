@@ -58,9 +58,12 @@ namespace CdnTasks.Commands
         {
             // A piped object with a TaskId property (CdnTask, CdnUrlTask) names its task there; its Id may be a record id.
             string[] ids = string.IsNullOrEmpty(TaskId) ? Id : new[] { TaskId };
-            foreach (string id in ids)
+            foreach (string raw in ids)
             {
-                _tasks.Add(new KeyValuePair<string, int?>(id.Trim(), UrlCount));
+                if (TryTaskId(raw, out string id))
+                {
+                    _tasks.Add(new KeyValuePair<string, int?>(id, UrlCount));
+                }
             }
 
             TaskId = null;
