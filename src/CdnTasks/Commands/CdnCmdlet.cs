@@ -3,6 +3,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
@@ -512,6 +513,27 @@ namespace CdnTasks.Commands
             }
 
             return record;
+        }
+
+        /// <summary>
+        /// Refuses a -Skip the service cannot page to, before any request (the url-task offset is a 32-bit number;
+        /// the history APIs count pages up to page_number 65535): an InvalidPaging error instead of a raw overflow.
+        /// </summary>
+        /// <param name="pageNumbered">True for the page_number APIs (Get-CdnTask, Get-CdnUrlTask -TaskId).</param>
+        /// <param name="pageSize">The -PageSize in force.</param>
+        internal void ValidateSkip(bool pageNumbered, int pageSize)
+        {
+            ulong skip = PagingParameters?.Skip ?? 0;
+            long max = pageNumbered ? ((long)CdnClient.MaxPageNumber * pageSize) - 1 : int.MaxValue;
+            if (skip <= (ulong)max)
+            {
+                return;
+            }
+
+            string why = pageNumbered
+                ? string.Format(CultureInfo.InvariantCulture, "page_number is at most {0:N0}, so with -PageSize {1} at most {2:N0} records can be skipped. Use a larger -PageSize or a narrower filter", CdnClient.MaxPageNumber, pageSize, max)
+                : string.Format(CultureInfo.InvariantCulture, "the service's offset is a 32-bit number, so at most {0:N0} records can be skipped. Use a narrower time range or filter", max);
+            ThrowValidationError(ErrorIds.InvalidPaging, string.Format(CultureInfo.InvariantCulture, "-Skip {0:N0} is beyond what the service can page to: {1}.", skip, why), skip);
         }
 
         /// <summary>

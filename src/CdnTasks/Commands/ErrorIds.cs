@@ -14,6 +14,7 @@ namespace CdnTasks.Commands
         public const string InvalidConfiguration = nameof(InvalidConfiguration);
         public const string InvalidCredential = nameof(InvalidCredential);
         public const string InvalidTaskId = nameof(InvalidTaskId);
+        public const string InvalidPaging = nameof(InvalidPaging);
         public const string InvalidTimeRange = nameof(InvalidTimeRange);
         public const string InvalidUrl = nameof(InvalidUrl);
         public const string InvalidParameterCombination = nameof(InvalidParameterCombination);

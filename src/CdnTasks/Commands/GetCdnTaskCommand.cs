@@ -106,6 +106,7 @@ namespace CdnTasks.Commands
             }
 
             HistoryTaskFilter filter = BuildFilter();
+            ValidateSkip(pageNumbered: true, PageSize);
             bool firstGiven = PagingParameters.First != ulong.MaxValue;
             bool onePage = !All && !firstGiven;
             long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);

@@ -105,6 +105,7 @@ namespace CdnTasks.Commands
                 FileType = FileType?.ToLowerInvariant(),
             };
 
+            ValidateSkip(pageNumbered: false, PageSize);
             bool firstGiven = PagingParameters.First != ulong.MaxValue;
             bool onePage = !All && !firstGiven;
             long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
@@ -158,6 +159,7 @@ namespace CdnTasks.Commands
 
             // The detail API reports the task's total, succeed and failed counts: exact totals only for those filters.
             bool exactTotal = filter.Url == null && (filter.Status == null || filter.Status == "succeed" || filter.Status == "failed");
+            ValidateSkip(pageNumbered: true, PageSize);
             bool firstGiven = PagingParameters.First != ulong.MaxValue;
             bool onePage = !All && !firstGiven;
             long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);

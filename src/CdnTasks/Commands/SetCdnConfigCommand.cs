@@ -154,24 +154,34 @@ namespace CdnTasks.Commands
             CdnSession.Current.Settings = next;
             WriteVerbose("Session configuration updated (this runspace only, in memory): " + SessionSettings.Describe(next) + ".");
 
-            // Say now when the environment makes a setting moot (a region under an explicit endpoint).
-            CdnSettings effective = null;
+            // Say now when a new region is moot because an explicit endpoint is in force (session or environment).
+            if (Bound(nameof(Region)) || Bound(nameof(Endpoint)))
+            {
+                WarnAboutIgnoredRegion(next);
+            }
+
+            if (PassThru)
+            {
+                WriteObject(SessionSettings.Report(this, null, null));
+            }
+        }
+
+        private void WarnAboutIgnoredRegion(CdnSettingsLayer session)
+        {
+            CdnSettings effective;
             try
             {
-                effective = CdnSettings.Resolve(new[] { next, CdnSettingsLayer.FromEnvironment(CdnCmdlet.GetVariable) }, CdnCmdlet.GetVariable);
+                effective = CdnSettings.Resolve(new[] { session, CdnSettingsLayer.FromEnvironment(CdnCmdlet.GetVariable) }, CdnCmdlet.GetVariable);
             }
             catch (ArgumentException)
             {
                 // An unusable environment variable is reported by the command that reads it.
+                return;
             }
 
-            foreach (string warning in effective?.Warnings ?? Array.Empty<string>())
+            foreach (string warning in effective.Warnings)
             {
                 WriteWarning(warning);
-            }
-            if (PassThru)
-            {
-                WriteObject(SessionSettings.Report(this, null, null));
             }
         }
     }
