@@ -1,12 +1,17 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace CdnTasks.Tests.Reliability
 {
@@ -15,8 +20,9 @@ namespace CdnTasks.Tests.Reliability
     /// certificate for another name, a plain-HTTP server behind an https:// endpoint, a gateway that echoes the
     /// request headers in its error body, a proxy that asks for credentials. Each accepted connection is handled
     /// by <c>handle</c> on a thread-pool thread; the server counts connections and keeps the request heads it read.
+    /// The Pester tests compile this same file with Add-Type (tests/pester/LoopbackServer.psm1), so it names its usings.
     /// </summary>
-    internal sealed class LoopbackServer : IDisposable
+    public sealed class LoopbackServer : IDisposable
     {
         private readonly TcpListener _listener;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
@@ -109,6 +115,38 @@ namespace CdnTasks.Tests.Reliability
         /// <summary>A TLS server whose self-signed certificate is for <paramref name="name"/>, answering nothing useful.</summary>
         public static LoopbackServer Tls(string name) =>
             Http(_ => "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n", SelfSigned(name));
+
+        /// <summary>A gateway that answers HTTP 400 with the service's error shape, its message and an extra field repeating every request header.</summary>
+        public static LoopbackServer EchoHeaders() => Http(head =>
+        {
+            string headers = head.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\r\n", "\\n");
+            return Response(400, "Bad Request", "{\"error_code\":\"APIGW.0201\",\"error_msg\":\"Bad request; you sent: " + headers + "\",\"echo\":\"" + headers + "\"}");
+        });
+
+        /// <summary>A proxy that answers 407 (Basic) until a request brings Proxy-Authorization, then 403 and closes.</summary>
+        public static LoopbackServer AskingProxy() => Http(head =>
+            head.IndexOf("Proxy-Authorization:", StringComparison.OrdinalIgnoreCase) < 0
+                ? "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n"
+                : "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+        /// <summary>The user:password of each Basic Proxy-Authorization header received, in order.</summary>
+        public string[] ProxyCredentials()
+        {
+            var found = new List<string>();
+            foreach (string head in Requests)
+            {
+                foreach (string line in head.Split(new[] { "\r\n" }, StringSplitOptions.None))
+                {
+                    const string Prefix = "Proxy-Authorization: Basic ";
+                    if (line.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+                    {
+                        found.Add(Encoding.UTF8.GetString(Convert.FromBase64String(line.Substring(Prefix.Length).Trim())));
+                    }
+                }
+            }
+
+            return found.ToArray();
+        }
 
         /// <summary>A self-signed server certificate for a DNS name.</summary>
         public static X509Certificate2 SelfSigned(string name)

@@ -100,14 +100,8 @@ namespace CdnTasks.Tests.Reliability
         [InlineData(200, "text/html")]
         public async Task EchoedRequestHeadersNeverCarryTheTokenOrTheSignatureIntoAnyMessage(int status, string contentType)
         {
-            using LoopbackServer server = LoopbackServer.Http(head =>
-            {
-                string headers = head.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\r\n", "\\n");
-                string body = contentType == "text/html"
-                    ? "<html><body><pre>" + head + "</pre></body></html>"
-                    : "{\"error_code\":\"APIGW.0201\",\"error_msg\":\"Bad request; you sent: " + headers + "\",\"echo\":\"" + headers + "\"}";
-                return LoopbackServer.Response(status, status == 200 ? "OK" : "Bad Request", body, contentType);
-            });
+            using LoopbackServer server = status == 400 ? LoopbackServer.EchoHeaders() : LoopbackServer.Http(head =>
+                LoopbackServer.Response(200, "OK", "<html><body><pre>" + head + "</pre></body></html>", contentType));
             var log = new TestLog();
             var transport = new CdnTransport(Settings("http://127.0.0.1:" + server.Port, maxRetry: 0), Credential(Token), log);
 
@@ -139,18 +133,14 @@ namespace CdnTasks.Tests.Reliability
         [Fact]
         public async Task ProxyCredentialsAuthenticate_AndAChangedPasswordTakesEffectAtOnce()
         {
-            using LoopbackServer proxy = LoopbackServer.Http(head =>
-                head.IndexOf("Proxy-Authorization:", StringComparison.OrdinalIgnoreCase) < 0
-                    ? "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n"
-                    : "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            using LoopbackServer proxy = LoopbackServer.AskingProxy();
             string proxyUri = "http://127.0.0.1:" + proxy.Port;
 
             await Assert.ThrowsAsync<CdnApiException>(() => ListAsync(new CdnTransport(Settings("https://cdn.example.com", proxy: "http://alice:s%40cret-1@127.0.0.1:" + proxy.Port), Credential(), new TestLog())));
             await Assert.ThrowsAsync<CdnApiException>(() => ListAsync(new CdnTransport(Settings("https://cdn.example.com", proxy: proxyUri, proxyCredential: new NetworkCredential("bob", "pass-1")), Credential(), new TestLog())));
             CdnApiException last = await Assert.ThrowsAsync<CdnApiException>(() => ListAsync(new CdnTransport(Settings("https://cdn.example.com", proxy: proxyUri, proxyCredential: new NetworkCredential("bob", "pass-2")), Credential(), new TestLog())));
 
-            string[] sent = proxy.Requests.Select(ProxyAuthorization).Where(v => v != null).ToArray();
-            Assert.Equal(new[] { "alice:s@cret-1", "bob:pass-1", "bob:pass-2" }, sent);
+            Assert.Equal(new[] { "alice:s@cret-1", "bob:pass-1", "bob:pass-2" }, proxy.ProxyCredentials());
             Assert.DoesNotContain("pass-2", last.Message);
         }
 
@@ -186,19 +176,6 @@ namespace CdnTasks.Tests.Reliability
 
             Assert.DoesNotContain("hunter2-secret", error.Message);
             Assert.Contains("ftp://dave:<redacted>@proxy.example.com", error.Message);
-        }
-
-        private static string ProxyAuthorization(string head)
-        {
-            foreach (string line in head.Split("\r\n"))
-            {
-                if (line.StartsWith("Proxy-Authorization: Basic ", StringComparison.OrdinalIgnoreCase))
-                {
-                    return Encoding.UTF8.GetString(Convert.FromBase64String(line.Substring("Proxy-Authorization: Basic ".Length).Trim()));
-                }
-            }
-
-            return null;
         }
 
         private static CdnSettings Settings(string endpoint, int maxRetry = 0, double baseDelayMs = 1, string proxy = null, NetworkCredential proxyCredential = null) =>
