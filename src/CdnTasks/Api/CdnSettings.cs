@@ -215,9 +215,6 @@ namespace CdnTasks.Api
         /// <summary>Gets where the endpoint came from, as Get-CdnConfig shows it: "Parameter (-Endpoint)", "Session (Set-CdnConfig -Endpoint)", "Environment (CDNTASKS_ENDPOINT)", "Environment (HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1)" or "Default (region cn-north-1)".</summary>
         public string EndpointSource { get; private set; }
 
-        /// <summary>Gets the index (in the layers given to <see cref="Resolve"/>) of the layer the endpoint came from, or -1 when it came from the region.</summary>
-        internal int EndpointLayer { get; private set; } = -1;
-
         /// <summary>Gets warnings about the configuration (a region that does not change the endpoint, because an explicit endpoint wins).</summary>
         public IReadOnlyList<string> Warnings { get; private set; } = Array.Empty<string>();
 
@@ -265,7 +262,6 @@ namespace CdnTasks.Api
                 CdnSettingsLayer layer = all[endpointLayer];
                 string name = layer.NameOf("Endpoint");
                 settings.Endpoints = new[] { ParseEndpoint(layer.Endpoint, name) };
-                settings.EndpointLayer = endpointLayer;
                 settings.EndpointSource = (layer.Source ?? SettingSources.Parameter) + " (" + name + ")";
                 if (regionLayer >= 0 && regionLayer < endpointLayer)
                 {

@@ -459,22 +459,20 @@ namespace CdnTasks.Api
 
         private static HttpClient CreateClient(CdnSettings settings)
         {
+            var handler = new HttpClientHandler
             {
-                var handler = new HttpClientHandler
-                {
-                    AllowAutoRedirect = false,
-                    UseCookies = false,
-                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                    MaxConnectionsPerServer = 64,
-                };
-                if (settings.Proxy != null)
-                {
-                    handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
-                    handler.UseProxy = true;
-                }
-
-                return new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                MaxConnectionsPerServer = 64,
+            };
+            if (settings.Proxy != null)
+            {
+                handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+                handler.UseProxy = true;
             }
+
+            return new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         }
 
         private static string BuildUserAgent()

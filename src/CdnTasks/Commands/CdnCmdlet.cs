@@ -316,14 +316,14 @@ namespace CdnTasks.Commands
             }
             catch (CdnApiException ex)
             {
-                string lookup = $"during the account (domain) id lookup for access key {credential.MaskedAccessKey} at IAM {iam.GetLeftPart(UriPartial.Authority)} (GET /v3/auth/domains)";
+                string lookup = $"the account (domain) id lookup for access key {credential.MaskedAccessKey} at IAM {iam.GetLeftPart(UriPartial.Authority)} (GET /v3/auth/domains)";
                 string howToSkip = "Set the account id with -DomainId, Set-CdnCredential -DomainId, the environment variable HUAWEICLOUD_SDK_DOMAIN_ID, or domain_id in the [global] section of the credentials file, "
                     + "and no lookup is made (it needs the iam:users:getUser permission; HUAWEICLOUD_SDK_IAM_ENDPOINT sets the IAM endpoint: against the emulator, set it to the emulator's URL or pass -DomainId).";
                 if (ex.Kind == CdnFailureKind.Service)
                 {
                     // The service refused the request (a wrong key: APIGW.0301): keep its error id and category, say where it happened.
                     ErrorRecord record = ToErrorRecord(ex, ex.Target);
-                    record.ErrorDetails = new ErrorDetails($"The request failed {lookup}: {record.ErrorDetails.Message} {howToSkip}")
+                    record.ErrorDetails = new ErrorDetails($"The request failed during {lookup}: {record.ErrorDetails.Message} {howToSkip}")
                     {
                         RecommendedAction = record.ErrorDetails.RecommendedAction,
                     };
@@ -333,7 +333,7 @@ namespace CdnTasks.Commands
                 string said = ex.Kind == CdnFailureKind.MalformedResponse
                     ? $"IAM answered {ex.ErrorCode ?? "(no code)"}: {ex.ServiceMessage ?? ex.Message} (HTTP {(int)(ex.StatusCode ?? 0)}; request id {ex.RequestId ?? "(none)"})"
                     : ex.Message;
-                string message = $"The account (domain) id is not configured and could not be discovered {lookup}: {said} {howToSkip}";
+                string message = $"The account (domain) id is not configured, and {lookup} failed: {said} {howToSkip}";
                 var discovery = new ErrorRecord(ex, ErrorIds.DomainIdDiscoveryFailed, ex.Kind == CdnFailureKind.Timeout ? ErrorCategory.OperationTimeout : ErrorCategory.ConnectionError, ex.Target ?? (object)iam)
                 {
                     ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Pass -DomainId or set HUAWEICLOUD_SDK_DOMAIN_ID to your account id (My Credentials page of the console)." },
