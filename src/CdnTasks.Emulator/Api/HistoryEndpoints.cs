@@ -45,7 +45,7 @@ internal static class HistoryEndpoints
     {
         w.WriteString("id", t.Id.ToString(CultureInfo.InvariantCulture));
         w.WriteString("task_type", t.TaskTypeLower);
-        w.WriteString("status", c.Status);
+        w.WriteString("status", t.StatusOverride ?? c.Status);
         w.WriteNumber("processing", c.Processing);
         w.WriteNumber("succeed", c.Succeed);
         w.WriteNumber("failed", c.Failed);
@@ -86,7 +86,7 @@ internal static class HistoryEndpoints
             if (fileType is not null && t.FileType != fileType) continue;
             if (taskType is not null && t.TaskTypeLower != taskType) continue;
             Counts c = CountOf(store.TaskUrls(t), now, o);
-            if (status is not null && c.Status != status) continue;
+            if (status is not null && (t.StatusOverride ?? c.Status) != status) continue;
             rows.Add((t, c));
         }
 

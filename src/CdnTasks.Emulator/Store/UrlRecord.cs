@@ -45,6 +45,9 @@ internal sealed class TaskInfo
     /// <summary>Original request's zh_url_encode flag.</summary>
     public bool ZhUrlEncode { get; init; }
 
+    /// <summary>A task status to report instead of the computed one (set through /_emulator/tasks/{id}/status), or null.</summary>
+    public string? StatusOverride { get; set; }
+
     /// <summary>The task's URL records, in submission order.</summary>
     public List<UrlRecord> Urls { get; } = new();
 

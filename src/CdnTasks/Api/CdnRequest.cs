@@ -74,8 +74,8 @@ namespace CdnTasks.Api
                 Endpoint = endpoint?.GetLeftPart(UriPartial.Authority),
                 Path = Path,
                 TaskId = TaskId,
-                StartTime = Time(Number("start_time") ?? Number("start_date")),
-                EndTime = Time(Number("end_time") ?? Number("end_date")),
+                StartTimeUtc = Time(Number("start_time") ?? Number("start_date")),
+                EndTimeUtc = Time(Number("end_time") ?? Number("end_date")),
                 Offset = offset,
                 PageSize = pageSize.HasValue && pageSize.Value <= int.MaxValue ? (int?)pageSize.Value : null,
             };

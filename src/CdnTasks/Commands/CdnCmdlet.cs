@@ -383,7 +383,12 @@ namespace CdnTasks.Commands
         /// <param name="pager">The pager to drain.</param>
         /// <param name="showProgress">Whether to write progress (not for a single page).</param>
         /// <param name="progress">How to describe the progress (activity, unit).</param>
-        internal void WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress)
+        /// <param name="itemTarget">The input item a failure of <paramref name="isItemError"/> is about (its TargetObject).</param>
+        /// <param name="isItemError">Failures that concern only this input item (an unknown task id): written as a
+        /// non-terminating error instead of stopping the command; null for none. Any other failure stops the command
+        /// with the structured CdnRequestTarget of the request (and the records written before) as TargetObject.</param>
+        /// <returns>True when every page was written; false after a failure that <paramref name="isItemError"/> accepted.</returns>
+        internal bool WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress, Func<object> itemTarget = null, Func<CdnApiException, bool> isItemError = null)
         {
             var progressClock = Stopwatch.StartNew();
             bool progressShown = false;
@@ -406,6 +411,11 @@ namespace CdnTasks.Commands
                     }
                 }
             }
+            catch (CdnApiException failure) when (isItemError != null && isItemError(failure))
+            {
+                WriteError(ToErrorRecord(failure, itemTarget?.Invoke()));
+                return false;
+            }
             catch (CdnApiException failure)
             {
                 if (failure.Target != null)
@@ -425,6 +435,8 @@ namespace CdnTasks.Commands
                     WriteProgress(done);
                 }
             }
+
+            return true;
         }
 
         /// <summary>Writes the queued verbose, debug and warning messages (pipeline thread only).</summary>
@@ -534,21 +546,6 @@ namespace CdnTasks.Commands
                 ? string.Format(CultureInfo.InvariantCulture, "page_number is at most {0:N0}, so with -PageSize {1} at most {2:N0} records can be skipped. Use a larger -PageSize or a narrower filter", CdnClient.MaxPageNumber, pageSize, max)
                 : string.Format(CultureInfo.InvariantCulture, "the service's offset is a 32-bit number, so at most {0:N0} records can be skipped. Use a narrower time range or filter", max);
             ThrowValidationError(ErrorIds.InvalidPaging, string.Format(CultureInfo.InvariantCulture, "-Skip {0:N0} is beyond what the service can page to: {1}.", skip, why), skip);
-        }
-
-        /// <summary>
-        /// Checks a task id before it goes into a request path (<see cref="TaskIds"/>): true with the normalised id,
-        /// or false after writing a non-terminating InvalidTaskId error with the given value as TargetObject.
-        /// </summary>
-        internal bool TryTaskId(object raw, out string id)
-        {
-            if (TaskIds.TryValidate(raw?.ToString(), out id, out string reason))
-            {
-                return true;
-            }
-
-            WriteError(new ErrorRecord(new ArgumentException(reason), ErrorIds.InvalidTaskId, ErrorCategory.InvalidArgument, raw));
-            return false;
         }
 
         /// <summary>Stops the command with a validation error, before any request is sent.</summary>

@@ -13,14 +13,15 @@ namespace CdnTasks.Commands
         public const string DomainIdDiscoveryFailed = nameof(DomainIdDiscoveryFailed);
         public const string InvalidConfiguration = nameof(InvalidConfiguration);
         public const string InvalidCredential = nameof(InvalidCredential);
-        public const string InvalidTaskId = nameof(InvalidTaskId);
         public const string InvalidPaging = nameof(InvalidPaging);
         public const string InvalidTimeRange = nameof(InvalidTimeRange);
         public const string InvalidUrl = nameof(InvalidUrl);
         public const string InvalidParameterCombination = nameof(InvalidParameterCombination);
         public const string QuotaExceeded = nameof(QuotaExceeded);
+        public const string QuotaTypeNotFound = nameof(QuotaTypeNotFound);
         public const string CdnTaskHasFailedUrls = nameof(CdnTaskHasFailedUrls);
         public const string CdnTaskWaitTimeout = nameof(CdnTaskWaitTimeout);
+        public const string CdnTaskStatusUnknown = nameof(CdnTaskStatusUnknown);
         public const string RequestsNotSent = nameof(RequestsNotSent);
         public const string ServicePrefix = "CdnApi.";
     }

@@ -28,11 +28,17 @@ namespace CdnTasks
         /// <summary>Gets the task id the request was about, or null.</summary>
         public string TaskId { get; internal set; }
 
-        /// <summary>Gets the start of the requested time window (UTC), or null.</summary>
-        public DateTime? StartTime { get; internal set; }
+        /// <summary>Gets the start of the requested time window, local time (as every time the module writes), or null.</summary>
+        public DateTime? StartTime => Normalize.ToLocal(StartTimeUtc);
 
-        /// <summary>Gets the end of the requested time window (UTC), or null.</summary>
-        public DateTime? EndTime { get; internal set; }
+        /// <summary>Gets the start of the requested time window in UTC, or null.</summary>
+        public DateTime? StartTimeUtc { get; internal set; }
+
+        /// <summary>Gets the end of the requested time window, local time, or null.</summary>
+        public DateTime? EndTime => Normalize.ToLocal(EndTimeUtc);
+
+        /// <summary>Gets the end of the requested time window in UTC, or null.</summary>
+        public DateTime? EndTimeUtc { get; internal set; }
 
         /// <summary>Gets the offset of the requested page within its window or list (records before it), or null.</summary>
         public long? Offset { get; internal set; }
@@ -52,9 +58,9 @@ namespace CdnTasks
                 parts.Add("task " + TaskId);
             }
 
-            if (StartTime.HasValue || EndTime.HasValue)
+            if (StartTimeUtc.HasValue || EndTimeUtc.HasValue)
             {
-                parts.Add(string.Format(CultureInfo.InvariantCulture, "window {0:yyyy-MM-ddTHH:mm:ssZ} to {1:yyyy-MM-ddTHH:mm:ssZ}", StartTime, EndTime));
+                parts.Add(string.Format(CultureInfo.InvariantCulture, "window {0:yyyy-MM-ddTHH:mm:ssZ} to {1:yyyy-MM-ddTHH:mm:ssZ}", StartTimeUtc, EndTimeUtc));
             }
 
             if (Offset.HasValue)

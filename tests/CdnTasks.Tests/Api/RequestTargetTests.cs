@@ -25,9 +25,11 @@ namespace CdnTasks.Tests.Api
             Assert.Equal("GET", target.Method);
             Assert.Equal("https://cdn.myhuaweicloud.com", target.Endpoint);
             Assert.Equal("/v1.0/cdn/contentgateway/url-tasks", target.Path);
-            Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20, DateTimeKind.Utc), target.StartTime);
-            Assert.Equal(DateTimeKind.Utc, target.StartTime.Value.Kind);
-            Assert.Equal(new DateTime(2023, 11, 15, 22, 13, 20, DateTimeKind.Utc), target.EndTime);
+            Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20, DateTimeKind.Utc), target.StartTimeUtc);
+            Assert.Equal(DateTimeKind.Utc, target.StartTimeUtc.Value.Kind);
+            Assert.Equal(DateTimeKind.Local, target.StartTime.Value.Kind);
+            Assert.Equal(target.StartTimeUtc.Value, target.StartTime.Value.ToUniversalTime());
+            Assert.Equal(new DateTime(2023, 11, 15, 22, 13, 20, DateTimeKind.Utc), target.EndTimeUtc);
             Assert.Equal(200, target.Offset);
             Assert.Equal(100, target.PageSize);
             Assert.Null(target.TaskId);
@@ -43,6 +45,7 @@ namespace CdnTasks.Tests.Api
             Assert.Equal(100, target.Offset);
             Assert.Equal(50, target.PageSize);
             Assert.Null(target.StartTime);
+            Assert.Null(target.StartTimeUtc);
             Assert.StartsWith("ShowHistoryTaskDetails GET https://cdn.myhuaweicloud.com/v1.0/cdn/historytasks/7620242/detail, task 7620242", target.ToString());
         }
 
@@ -51,8 +54,8 @@ namespace CdnTasks.Tests.Api
         {
             CdnRequestTarget target = CdnClient.HistoryTasksRequest(new HistoryTaskFilter { StartMs = 0, EndMs = 86400000 }, 1, 10).DescribeTarget(Endpoint);
 
-            Assert.Equal(DateTime.UnixEpoch, target.StartTime);
-            Assert.Equal(DateTime.UnixEpoch.AddDays(1), target.EndTime);
+            Assert.Equal(DateTime.UnixEpoch, target.StartTimeUtc);
+            Assert.Equal(DateTime.UnixEpoch.AddDays(1), target.EndTimeUtc);
             Assert.Equal(0, target.Offset);
         }
     }
