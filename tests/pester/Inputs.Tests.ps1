@@ -35,7 +35,7 @@ Describe 'Task ids are checked before they go into the request path' {
     ) {
         $err = $null
         try { & $Call $Id } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Match '^ParameterArgument(Transformation|Validation)Error,CdnTasks\.Commands\.'
+        $err.FullyQualifiedErrorId | Should -Match '^(ParameterArgument(Transformation|Validation)Error|CannotConvertArgument\w*),CdnTasks\.Commands\.'
         $err.Exception.Message | Should -BeLike "*'TaskId'*"
         (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
     }

@@ -72,7 +72,7 @@ Describe 'Re-purge does what the record was' {
     }
 
     It 'does not look at the type of strings given to -Url' {
-        $task = Clear-CdnCache -Url $prefetch[0].Url -Force -WarningVariable warnings
+        $task = Clear-CdnCache -Url $prefetch[0].Url -Force -WarningVariable warnings -WarningAction SilentlyContinue
         $warnings | Should -BeNullOrEmpty
         @((Get-CreatedTask $emulator)["$($task.TaskId)"].urls) | Should -Be @($prefetch[0].Url -replace ' ', '%20')
     }
@@ -138,7 +138,7 @@ Describe 'One bad item, one error, the rest go on' {
     It 'piped task ids that do not exist give one ObjectNotFound error each in Get-CdnUrlTask, and the others are read' {
         $ids = @(Get-CdnTask -First 2 -TaskType Purge | ForEach-Object TaskId)
         $records = @("$($ids[0])", '99999999', "$($ids[1])" | ForEach-Object { [pscustomobject]@{ TaskId = $_ } } |
-                Get-CdnUrlTask -ErrorVariable failures -ErrorAction SilentlyContinue)
+                Get-CdnUrlTask -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
         @($records.TaskId | Sort-Object -Unique) | Should -Be @($ids | Sort-Object)
         $failures | Should -HaveCount 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'CdnApi.CDN.0003,CdnTasks.Commands.GetCdnUrlTaskCommand'
