@@ -18,6 +18,9 @@ internal sealed class GatewayMiddleware
     /// <summary>HttpContext.Items key of the authenticated <see cref="Account"/>.</summary>
     public const string AccountKey = "emu.account";
 
+    /// <summary>The authenticated key of an API request, or null.</summary>
+    public static Account? CallerOf(HttpContext ctx) => ctx.Items[AccountKey] as Account;
+
     /// <summary>HttpContext.Items key of the request body bytes.</summary>
     public const string BodyKey = "emu.body";
 
@@ -49,6 +52,14 @@ internal sealed class GatewayMiddleware
         {
             if (ctx.Request.Path.StartsWithSegments("/_emulator"))
             {
+                // The control API is for tests on this machine only, also when --AllowRemote opens the APIs.
+                if (ctx.Connection.RemoteIpAddress is { } ip && !System.Net.IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip))
+                {
+                    ctx.Response.StatusCode = 403;
+                    await ctx.Response.WriteAsJsonAsync(new { error = "the /_emulator control API answers loopback clients only" });
+                    return;
+                }
+
                 await _next(ctx);
             }
             else
@@ -93,14 +104,14 @@ internal sealed class GatewayMiddleware
 
         Interlocked.Increment(ref _stats.Requests[(int)api]);
         Interlocked.Increment(ref _stats.TotalRequests);
-        string? fault = _faults.Next();
+        string? fault = _faults.Next(api);
         FaultTiming timing = fault is null ? FaultTiming.Before : FaultInjector.TimingOf(fault);
         if (fault is not null)
         {
             Interlocked.Increment(ref _stats.FaultsInjected);
             if (timing == FaultTiming.Before)
             {
-                await FaultInjector.Apply(ctx, fault, _limiter.LimitFor(api), _options.RetryAfterSeconds);
+                await FaultInjector.Apply(ctx, fault, api, _limiter.LimitNamed(api), _options.RetryAfterSeconds);
                 return;
             }
         }
@@ -149,7 +160,7 @@ internal sealed class GatewayMiddleware
             ctx.Items[Responses.DiscardKey] = true;
             await _next(ctx);
             ctx.Items.Remove(Responses.DiscardKey);
-            await FaultInjector.Apply(ctx, fault!, limit, _options.RetryAfterSeconds);
+            await FaultInjector.Apply(ctx, fault!, api, _limiter.LimitNamed(api), _options.RetryAfterSeconds);
             return;
         }
 
