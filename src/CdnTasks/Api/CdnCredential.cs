@@ -240,12 +240,9 @@ namespace CdnTasks.Api
         // Trims and checks a secure string without making a string of it; returns a read-only copy.
         private static SecureString CheckSecure(SecureString value, CredentialField field, bool header)
         {
-            IntPtr ptr = IntPtr.Zero;
-            char[] chars = new char[value.Length];
+            char[] chars = ToChars(value);
             try
             {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
-                Marshal.Copy(ptr, chars, 0, chars.Length);
                 int start = 0;
                 int end = chars.Length;
                 while (start < end && char.IsWhiteSpace(chars[start]))
@@ -288,26 +285,35 @@ namespace CdnTasks.Api
             finally
             {
                 Array.Clear(chars, 0, chars.Length);
-                if (ptr != IntPtr.Zero)
-                {
-                    Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-                }
             }
         }
 
         private static byte[] ToUtf8(SecureString value)
         {
-            IntPtr ptr = IntPtr.Zero;
-            char[] chars = new char[value.Length];
+            char[] chars = ToChars(value);
             try
             {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
-                Marshal.Copy(ptr, chars, 0, chars.Length);
                 return Encoding.UTF8.GetBytes(chars);
             }
             finally
             {
                 Array.Clear(chars, 0, chars.Length);
+            }
+        }
+
+        /// <summary>The characters of a secure string; the unmanaged copy is zeroed at once, the caller must clear the array.</summary>
+        internal static char[] ToChars(SecureString value)
+        {
+            IntPtr ptr = IntPtr.Zero;
+            var chars = new char[value.Length];
+            try
+            {
+                ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
+                Marshal.Copy(ptr, chars, 0, chars.Length);
+                return chars;
+            }
+            finally
+            {
                 if (ptr != IntPtr.Zero)
                 {
                     Marshal.ZeroFreeGlobalAllocUnicode(ptr);

@@ -2,8 +2,6 @@
 
 using System;
 using System.Collections.Generic;
-using System.Net;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -107,7 +105,7 @@ namespace CdnTasks.Api
                     continue;
                 }
 
-                char[] chars = Decode(secret);
+                char[] chars = CdnCredential.ToChars(secret);
                 try
                 {
                     text = ReplaceAll(text, chars);
@@ -143,25 +141,6 @@ namespace CdnTasks.Api
             }
 
             return builder == null ? text : builder.Append(text, copied, text.Length - copied).ToString();
-        }
-
-        private static char[] Decode(SecureString value)
-        {
-            IntPtr ptr = IntPtr.Zero;
-            var chars = new char[value.Length];
-            try
-            {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
-                Marshal.Copy(ptr, chars, 0, chars.Length);
-                return chars;
-            }
-            finally
-            {
-                if (ptr != IntPtr.Zero)
-                {
-                    Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-                }
-            }
         }
     }
 
