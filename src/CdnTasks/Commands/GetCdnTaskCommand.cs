@@ -94,6 +94,7 @@ namespace CdnTasks.Commands
             }
 
             HistoryTaskFilter filter = BuildFilter();
+            ValidateSkip(pageNumbered: true, PageSize);
             bool firstGiven = PagingParameters.First != ulong.MaxValue;
             bool onePage = !All && !firstGiven;
             long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
@@ -112,7 +113,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress, () => $"Get-CdnTask after {pager.Emitted} tasks");
+                WritePages(pager, showProgress: !onePage, s_progress);
 
                 if (onePage && pager.Emitted >= PageSize)
                 {

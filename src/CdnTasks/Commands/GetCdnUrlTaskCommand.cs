@@ -113,6 +113,7 @@ namespace CdnTasks.Commands
                 FileType = Normalize.FileType.ToService(FileType),
             };
 
+            ValidateSkip(pageNumbered: false, PageSize);
             bool firstGiven = PagingParameters.First != ulong.MaxValue;
             bool onePage = !All && !firstGiven;
             long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
@@ -132,7 +133,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress, () => Target(pager));
+                WritePages(pager, showProgress: !onePage, s_progress);
 
                 if (onePage && pager.Emitted >= PageSize)
                 {
@@ -162,6 +163,7 @@ namespace CdnTasks.Commands
 
             // The detail API reports the task's total, succeed and failed counts: exact totals only for those filters.
             bool exactTotal = filter.Url == null && (filter.Status == null || filter.Status == "succeed" || filter.Status == "failed");
+            ValidateSkip(pageNumbered: true, PageSize);
             bool firstGiven = PagingParameters.First != ulong.MaxValue;
             bool onePage = !All && !firstGiven;
             long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
@@ -220,8 +222,5 @@ namespace CdnTasks.Commands
             Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && !string.IsNullOrEmpty(uri.Host);
-
-        private static string Target<T>(Pager<T> pager) =>
-            $"Get-CdnUrlTask window {pager.CurrentSegment + 1} of {pager.SegmentCount}, after {pager.Emitted} records";
     }
 }
