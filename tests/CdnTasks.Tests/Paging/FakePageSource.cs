@@ -11,7 +11,7 @@ using CdnTasks.Api.Paging;
 namespace CdnTasks.Tests.Paging
 {
     /// <summary>A record with an id, as the pager sees it.</summary>
-    internal sealed record Rec(int Segment, long Id);
+    internal sealed record SegmentRec(int Segment, long Id);
 
     /// <summary>One call the pager made to the fetcher.</summary>
     internal readonly record struct FetchCall(int Segment, long Offset, int Limit);
@@ -24,7 +24,7 @@ namespace CdnTasks.Tests.Paging
     internal sealed class FakePageSource
     {
         private readonly object _gate = new object();
-        private readonly List<Rec>[] _data;
+        private readonly List<SegmentRec>[] _data;
         private int _inFlight;
         private int _maxInFlight;
         private int _cancelled;
@@ -32,7 +32,7 @@ namespace CdnTasks.Tests.Paging
 
         public FakePageSource(params int[] counts)
         {
-            _data = counts.Select((count, s) => Enumerable.Range(0, count).Select(i => new Rec(s, Id(s, i))).ToList()).ToArray();
+            _data = counts.Select((count, s) => Enumerable.Range(0, count).Select(i => new SegmentRec(s, Id(s, i))).ToList()).ToArray();
         }
 
         /// <summary>Gets every call in the order the pager made them.</summary>
@@ -42,7 +42,7 @@ namespace CdnTasks.Tests.Paging
         public Func<FetchCall, TimeSpan> Delay { get; set; } = _ => TimeSpan.Zero;
 
         /// <summary>Gets or sets a hook run (under the data lock) just after a page was cut: (call number from 1, call, data).</summary>
-        public Action<int, FetchCall, List<Rec>[]> AfterServe { get; set; }
+        public Action<int, FetchCall, List<SegmentRec>[]> AfterServe { get; set; }
 
         /// <summary>Gets or sets an exception to throw instead of serving a call, or null.</summary>
         public Func<FetchCall, Exception> Fail { get; set; } = _ => null;
@@ -62,7 +62,7 @@ namespace CdnTasks.Tests.Paging
         public static long Id(int segment, int index) => (segment * 1_000_000L) + index;
 
         /// <summary>A snapshot of the records of every segment, in order.</summary>
-        public List<Rec> AllRecords()
+        public List<SegmentRec> AllRecords()
         {
             lock (_gate)
             {
@@ -71,7 +71,7 @@ namespace CdnTasks.Tests.Paging
         }
 
         /// <summary>A snapshot of one segment.</summary>
-        public List<Rec> Segment(int segment)
+        public List<SegmentRec> Segment(int segment)
         {
             lock (_gate)
             {
@@ -79,7 +79,7 @@ namespace CdnTasks.Tests.Paging
             }
         }
 
-        public async Task<Page<Rec>> Fetch(int segment, long offset, int limit, CancellationToken cancellationToken)
+        public async Task<Page<SegmentRec>> Fetch(int segment, long offset, int limit, CancellationToken cancellationToken)
         {
             var call = new FetchCall(segment, offset, limit);
             int number = Interlocked.Increment(ref _callCount);
@@ -117,11 +117,11 @@ namespace CdnTasks.Tests.Paging
 
                 lock (_gate)
                 {
-                    List<Rec> rows = _data[segment];
+                    List<SegmentRec> rows = _data[segment];
                     long total = rows.Count;
-                    Rec[] items = rows.Skip((int)Math.Min(offset, int.MaxValue)).Take(limit).ToArray();
+                    SegmentRec[] items = rows.Skip((int)Math.Min(offset, int.MaxValue)).Take(limit).ToArray();
                     AfterServe?.Invoke(number, call, _data);
-                    return new Page<Rec>(HideTotals ? null : total, items);
+                    return new Page<SegmentRec>(HideTotals ? null : total, items);
                 }
             }
             finally
@@ -131,7 +131,7 @@ namespace CdnTasks.Tests.Paging
         }
 
         /// <summary>Makes a pager over this source with de-duplication by id.</summary>
-        public Pager<Rec> Pager(int pageSize, int concurrency = 1) =>
-            new Pager<Rec>(_data.Length, Fetch, pageSize, r => r.Id) { Concurrency = concurrency };
+        public Pager<SegmentRec> Pager(int pageSize, int concurrency = 1) =>
+            new Pager<SegmentRec>(_data.Length, Fetch, pageSize, r => r.Id) { Concurrency = concurrency };
     }
 }

@@ -41,9 +41,9 @@ namespace CdnTasks.Tests.Paging
                     return TimeSpan.FromMilliseconds(random.Next(0, 4));
                 }
             };
-            Pager<Rec> pager = source.Pager(pageSize, concurrency);
+            Pager<SegmentRec> pager = source.Pager(pageSize, concurrency);
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords(), records);
             Assert.Equal(records.Count, pager.Emitted);
@@ -58,8 +58,8 @@ namespace CdnTasks.Tests.Paging
             var one = new FakePageSource(120, 45, 0, 301);
             var four = new FakePageSource(120, 45, 0, 301);
 
-            List<Rec> sequential = await ReadAll(one.Pager(50, 1));
-            List<Rec> parallel = await ReadAll(four.Pager(50, 4));
+            List<SegmentRec> sequential = await ReadAll(one.Pager(50, 1));
+            List<SegmentRec> parallel = await ReadAll(four.Pager(50, 4));
 
             Assert.Equal(466, sequential.Count);
             Assert.Equal(sequential, parallel);
@@ -69,10 +69,10 @@ namespace CdnTasks.Tests.Paging
         public async Task FirstRequestsOnlyTheNeededPagesOfOneSegment()
         {
             var source = new FakePageSource(1000);
-            Pager<Rec> pager = source.Pager(100, 4);
+            Pager<SegmentRec> pager = source.Pager(100, 4);
             pager.First = 150;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.Segment(0).Take(150), records);
             Assert.Equal(new[] { new FetchCall(0, 0, 100), new FetchCall(0, 100, 100) }, source.Calls.OrderBy(c => c.Offset));
@@ -82,10 +82,10 @@ namespace CdnTasks.Tests.Paging
         public async Task FirstAcrossSeveralSegmentsKeepsOrderAndRequestsTwoPagesOfTheFirstSegment()
         {
             var source = new FakePageSource(1000, 1000, 1000);
-            Pager<Rec> pager = source.Pager(100, 4);
+            Pager<SegmentRec> pager = source.Pager(100, 4);
             pager.First = 150;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             // The first 150 records of the range are the first 150 of the newest window.
             Assert.Equal(source.Segment(0).Take(150), records);
@@ -96,10 +96,10 @@ namespace CdnTasks.Tests.Paging
         public async Task FirstSpanningSegmentsKeepsOrderWithConcurrency()
         {
             var source = new FakePageSource(30, 200, 200);
-            Pager<Rec> pager = source.Pager(100, 4);
+            Pager<SegmentRec> pager = source.Pager(100, 4);
             pager.First = 150;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords().Take(150), records);
         }
@@ -113,10 +113,10 @@ namespace CdnTasks.Tests.Paging
         public async Task FirstWithinOneSegmentMakesTheMinimumNumberOfRequests(long first, int expectedCalls)
         {
             var source = new FakePageSource(1000);
-            Pager<Rec> pager = source.Pager(100, 4);
+            Pager<SegmentRec> pager = source.Pager(100, 4);
             pager.First = first;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.Segment(0).Take((int)first), records);
             Assert.Equal(expectedCalls, source.CallCount);
@@ -126,10 +126,10 @@ namespace CdnTasks.Tests.Paging
         public async Task FirstSpanningSegmentsSequentialRequestsOnlyNeededPages()
         {
             var source = new FakePageSource(30, 200, 200);
-            Pager<Rec> pager = source.Pager(100, 1);
+            Pager<SegmentRec> pager = source.Pager(100, 1);
             pager.First = 150;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords().Take(150), records);
             Assert.Equal(
@@ -141,7 +141,7 @@ namespace CdnTasks.Tests.Paging
         public async Task FirstZeroRequestsNothing()
         {
             var source = new FakePageSource(10);
-            Pager<Rec> pager = source.Pager(100, 4);
+            Pager<SegmentRec> pager = source.Pager(100, 4);
             pager.First = 0;
 
             Assert.Empty(await ReadAll(pager));
@@ -153,10 +153,10 @@ namespace CdnTasks.Tests.Paging
         public async Task SkipWithinTheFirstSegmentStartsAtThatOffset(int concurrency)
         {
             var source = new FakePageSource(250, 50);
-            Pager<Rec> pager = source.Pager(100, concurrency);
+            Pager<SegmentRec> pager = source.Pager(100, concurrency);
             pager.Skip = 120;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords().Skip(120), records);
             Assert.Equal(new FetchCall(0, 120, 100), source.Calls.First());
@@ -168,10 +168,10 @@ namespace CdnTasks.Tests.Paging
         public async Task SkipLargerThanTheFirstSegmentContinuesInTheNext(int concurrency)
         {
             var source = new FakePageSource(30, 100, 40);
-            Pager<Rec> pager = source.Pager(100, concurrency);
+            Pager<SegmentRec> pager = source.Pager(100, concurrency);
             pager.Skip = 45;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords().Skip(45), records);
             Assert.Equal(FakePageSource.Id(1, 15), records[0].Id);
@@ -183,11 +183,11 @@ namespace CdnTasks.Tests.Paging
         public async Task SkipAndFirstTogether(int concurrency)
         {
             var source = new FakePageSource(30, 100, 40);
-            Pager<Rec> pager = source.Pager(20, concurrency);
+            Pager<SegmentRec> pager = source.Pager(20, concurrency);
             pager.Skip = 25;
             pager.First = 30;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords().Skip(25).Take(30), records);
         }
@@ -197,7 +197,7 @@ namespace CdnTasks.Tests.Paging
         public async Task SkipBeyondEverythingYieldsNothing(int concurrency)
         {
             var source = new FakePageSource(30, 10);
-            Pager<Rec> pager = source.Pager(100, concurrency);
+            Pager<SegmentRec> pager = source.Pager(100, concurrency);
             pager.Skip = 1000;
 
             Assert.Empty(await ReadAll(pager));
@@ -208,11 +208,11 @@ namespace CdnTasks.Tests.Paging
         public async Task AlignedOffsetsRequestPageMultiplesAndDropTheLeadingItems(int concurrency)
         {
             var source = new FakePageSource(100);
-            Pager<Rec> pager = source.Pager(10, concurrency);
+            Pager<SegmentRec> pager = source.Pager(10, concurrency);
             pager.AlignedOffsets = true;
             pager.Skip = 25;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords().Skip(25), records);
             Assert.Equal(new FetchCall(0, 20, 10), source.Calls.First());
@@ -224,11 +224,11 @@ namespace CdnTasks.Tests.Paging
         public async Task AlignedOffsetsWithSkipAcrossSegments(int concurrency)
         {
             var source = new FakePageSource(12, 40, 7);
-            Pager<Rec> pager = source.Pager(10, concurrency);
+            Pager<SegmentRec> pager = source.Pager(10, concurrency);
             pager.AlignedOffsets = true;
             pager.Skip = 25;
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             // 12 in the first segment, so 13 are skipped in the second: page offset 10, 3 dropped.
             Assert.Equal(source.AllRecords().Skip(25), records);
@@ -251,12 +251,12 @@ namespace CdnTasks.Tests.Paging
                 {
                     // New records arrive just after the first page was served.
                     int start = data[0].Count;
-                    data[0].AddRange(Enumerable.Range(start, added).Select(i => new Rec(0, FakePageSource.Id(0, i))));
+                    data[0].AddRange(Enumerable.Range(start, added).Select(i => new SegmentRec(0, FakePageSource.Id(0, i))));
                 }
             };
-            Pager<Rec> pager = source.Pager(100, concurrency);
+            Pager<SegmentRec> pager = source.Pager(100, concurrency);
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(250 + added, records.Count);
             Assert.Equal(source.AllRecords(), records);
@@ -275,9 +275,9 @@ namespace CdnTasks.Tests.Paging
                     data[0].RemoveRange(150, 100);
                 }
             };
-            Pager<Rec> pager = source.Pager(100, concurrency);
+            Pager<SegmentRec> pager = source.Pager(100, concurrency);
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords(), records);
             Assert.Equal(150, records.Count);
@@ -290,9 +290,9 @@ namespace CdnTasks.Tests.Paging
             foreach (int count in new[] { 0, 1, 99, 100, 200, 250 })
             {
                 var source = new FakePageSource(count, 3) { HideTotals = true };
-                Pager<Rec> pager = source.Pager(100, concurrency);
+                Pager<SegmentRec> pager = source.Pager(100, concurrency);
 
-                List<Rec> records = await ReadAll(pager);
+                List<SegmentRec> records = await ReadAll(pager);
 
                 Assert.Equal(source.AllRecords(), records);
             }
@@ -303,18 +303,18 @@ namespace CdnTasks.Tests.Paging
         public async Task RecordsInsertedAtTheHeadWhilePagingAreDeDuplicated(int concurrency)
         {
             var source = new FakePageSource(250);
-            List<Rec> original = source.AllRecords();
+            List<SegmentRec> original = source.AllRecords();
             source.AfterServe = (number, call, data) =>
             {
                 if (number == 1)
                 {
                     // Newest first: a new record pushes every later page down by one.
-                    data[0].Insert(0, new Rec(0, 999_999));
+                    data[0].Insert(0, new SegmentRec(0, 999_999));
                 }
             };
-            Pager<Rec> pager = source.Pager(100, concurrency);
+            Pager<SegmentRec> pager = source.Pager(100, concurrency);
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(original, records);
             Assert.Equal(1, pager.DuplicatesDropped);
@@ -327,12 +327,12 @@ namespace CdnTasks.Tests.Paging
         {
             var source = new FakePageSource(1000);
             source.Fail = c => c.Offset == 200 ? new InvalidOperationException("page 3 failed") : null;
-            Pager<Rec> pager = source.Pager(100, concurrency);
-            var received = new List<Rec>();
+            Pager<SegmentRec> pager = source.Pager(100, concurrency);
+            var received = new List<SegmentRec>();
 
             var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             {
-                await foreach (Rec record in pager.ReadAsync().WithCancellation(CancellationToken.None))
+                await foreach (SegmentRec record in pager.ReadAsync().WithCancellation(CancellationToken.None))
                 {
                     received.Add(record);
                 }
@@ -347,14 +347,14 @@ namespace CdnTasks.Tests.Paging
         {
             var source = new FakePageSource(1000);
             source.Delay = c => c.Offset >= 20 ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(5);
-            Pager<Rec> pager = source.Pager(10, 4);
+            Pager<SegmentRec> pager = source.Pager(10, 4);
             using var cts = new CancellationTokenSource();
-            var received = new List<Rec>();
+            var received = new List<SegmentRec>();
             var clock = Stopwatch.StartNew();
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
             {
-                await foreach (Rec record in pager.ReadAsync(cts.Token))
+                await foreach (SegmentRec record in pager.ReadAsync(cts.Token))
                 {
                     received.Add(record);
                     if (received.Count == 15)
@@ -376,11 +376,11 @@ namespace CdnTasks.Tests.Paging
         {
             var source = new FakePageSource(100, 100, 100, 100);
             source.Delay = c => c.Segment == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(30);
-            Pager<Rec> pager = source.Pager(100, 4);
-            var received = new List<Rec>();
+            Pager<SegmentRec> pager = source.Pager(100, 4);
+            var received = new List<SegmentRec>();
             var clock = Stopwatch.StartNew();
 
-            await foreach (Rec record in pager.ReadAsync())
+            await foreach (SegmentRec record in pager.ReadAsync())
             {
                 received.Add(record);
                 if (received.Count == 5)
@@ -399,7 +399,7 @@ namespace CdnTasks.Tests.Paging
         public async Task CountAllSumsEverySegmentWithOneSmallRequestEach()
         {
             var source = new FakePageSource(250, 0, 7, 100, 333);
-            Pager<Rec> pager = source.Pager(100, 4);
+            Pager<SegmentRec> pager = source.Pager(100, 4);
 
             long total = await pager.CountAllAsync(CancellationToken.None);
 
@@ -415,7 +415,7 @@ namespace CdnTasks.Tests.Paging
         public async Task CountAllAsksOnlySegmentsWhoseTotalIsUnknown()
         {
             var source = new FakePageSource(250, 0, 7, 100, 333);
-            Pager<Rec> pager = source.Pager(100, 1);
+            Pager<SegmentRec> pager = source.Pager(100, 1);
             pager.First = 3;
             Assert.Equal(3, (await ReadAll(pager)).Count);
             Assert.Equal(1, source.CallCount);
@@ -437,9 +437,9 @@ namespace CdnTasks.Tests.Paging
         {
             var source = new FakePageSource(300, 300, 300, 300, 300, 300, 300);
             source.Delay = _ => TimeSpan.FromMilliseconds(3);
-            Pager<Rec> pager = source.Pager(50, concurrency);
+            Pager<SegmentRec> pager = source.Pager(50, concurrency);
 
-            List<Rec> records = await ReadAll(pager);
+            List<SegmentRec> records = await ReadAll(pager);
 
             Assert.Equal(source.AllRecords(), records);
             Assert.InRange(source.MaxInFlight, 1, concurrency);
@@ -455,12 +455,12 @@ namespace CdnTasks.Tests.Paging
         {
             var source = new FakePageSource(1000);
             source.Delay = c => c.Offset == 100 ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromMilliseconds(5);
-            Pager<Rec> pager = source.Pager(100, 2);
+            Pager<SegmentRec> pager = source.Pager(100, 2);
             int callsWhenPageTwoArrived = -1;
 
             using var guard = new CancellationTokenSource(s_guard);
-            var records = new List<Rec>();
-            await foreach (Rec record in pager.ReadAsync(guard.Token))
+            var records = new List<SegmentRec>();
+            await foreach (SegmentRec record in pager.ReadAsync(guard.Token))
             {
                 if (records.Count == 100)
                 {
@@ -482,12 +482,12 @@ namespace CdnTasks.Tests.Paging
         {
             var source = new FakePageSource(300, 300);
             source.Delay = c => c.Segment == 0 && c.Offset > 0 ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero;
-            Pager<Rec> pager = source.Pager(100, 4);
+            Pager<SegmentRec> pager = source.Pager(100, 4);
             FetchCall[] callsAtFirstRecordOfWindowTwo = null;
 
             using var guard = new CancellationTokenSource(s_guard);
-            var records = new List<Rec>();
-            await foreach (Rec record in pager.ReadAsync(guard.Token))
+            var records = new List<SegmentRec>();
+            await foreach (SegmentRec record in pager.ReadAsync(guard.Token))
             {
                 if (record.Segment == 1 && callsAtFirstRecordOfWindowTwo == null)
                 {
@@ -508,7 +508,7 @@ namespace CdnTasks.Tests.Paging
         {
             var source = new FakePageSource(Enumerable.Repeat(10, 12).ToArray());
             source.Delay = _ => TimeSpan.FromMilliseconds(5);
-            Pager<Rec> pager = source.Pager(100, 3);
+            Pager<SegmentRec> pager = source.Pager(100, 3);
 
             Assert.Equal(120, await pager.CountAllAsync(CancellationToken.None));
             Assert.InRange(source.MaxInFlight, 2, 3);
@@ -518,16 +518,16 @@ namespace CdnTasks.Tests.Paging
         public void ConstructorRejectsBadArguments()
         {
             var source = new FakePageSource(1);
-            Assert.Throws<ArgumentOutOfRangeException>(() => new Pager<Rec>(0, source.Fetch, 10, r => r.Id));
-            Assert.Throws<ArgumentOutOfRangeException>(() => new Pager<Rec>(1, source.Fetch, 0, r => r.Id));
-            Assert.Throws<ArgumentNullException>(() => new Pager<Rec>(1, null, 10, r => r.Id));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Pager<SegmentRec>(0, source.Fetch, 10, r => r.Id));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Pager<SegmentRec>(1, source.Fetch, 0, r => r.Id));
+            Assert.Throws<ArgumentNullException>(() => new Pager<SegmentRec>(1, null, 10, r => r.Id));
         }
 
-        private static async Task<List<Rec>> ReadAll(Pager<Rec> pager)
+        private static async Task<List<SegmentRec>> ReadAll(Pager<SegmentRec> pager)
         {
             using var guard = new CancellationTokenSource(s_guard);
-            var records = new List<Rec>();
-            await foreach (Rec record in pager.ReadAsync(guard.Token))
+            var records = new List<SegmentRec>();
+            await foreach (SegmentRec record in pager.ReadAsync(guard.Token))
             {
                 records.Add(record);
                 if (records.Count > 100_000)
