@@ -49,6 +49,19 @@ Describe 'Get-CdnUrlTask -Status failed -All | Export-Csv (the used-by line)' {
         $rows | Where-Object { -not $_.Url -or -not $_.CreateTime } | Should -BeNullOrEmpty
     }
 
+    It 'the same line without -All exports the same rows: every failed record of the last 24 hours' {
+        $before = [DateTime]::UtcNow
+        # Small pages, so that the default has to read several of them.
+        $rows = @(Get-CdnUrlTask -Status failed -PageSize 20 -WarningVariable warnings -WarningAction SilentlyContinue)
+        $after = [DateTime]::UtcNow
+        $fewest = Get-CdnEmulatorCount $emulator -Query @{ status = 'failed'; start_time = ConvertTo-EpochMs $after.AddDays(-1); end_time = ConvertTo-EpochMs $before }
+        $most = Get-CdnEmulatorCount $emulator -Query @{ status = 'failed'; start_time = ConvertTo-EpochMs $before.AddDays(-1); end_time = ConvertTo-EpochMs $after }
+        $fewest | Should -BeGreaterThan 20   # more than one page
+        $rows.Count | Should -BeGreaterOrEqual $fewest
+        $rows.Count | Should -BeLessOrEqual $most
+        $warnings.Count | Should -Be 0
+    }
+
     It 'returns exactly the emulator''s count for an explicit multi-day range, newest first, once each' {
         $expected = Get-CdnEmulatorCount $emulator -Query ($rangeQuery + @{ status = 'failed' })
         $records = @(Get-CdnUrlTask -Status failed -All -StartTime $rangeStart -EndTime $rangeEnd)
@@ -73,7 +86,10 @@ Describe 'Time windows' {
             $end - $start
         }
         $spans | ForEach-Object { $_ | Should -BeLessOrEqual 86400000 }
-        (@($spans | Sort-Object -Unique)).Count | Should -Be 2   # three full days and one hour
+        # Four windows (three full days and one hour), each asked from its top first; later requests of a window end at
+        # the last record read (keyset paging), so their spans are shorter.
+        $starts = @($requests | ForEach-Object { [long]($_.Message -replace '.*start_time=(\d+).*', '$1') } | Sort-Object -Unique)
+        $starts.Count | Should -Be 4
         (Get-ApiRequestCount) | Should -Be $requests.Count
     }
 
@@ -120,14 +136,11 @@ Describe 'Paging controls' {
         $output[1] | Should -BeOfType ([CdnTasks.CdnUrlTask])
     }
 
-    It 'without -All or -First writes one page and warns how many match' {
+    It 'without -All or -First writes every record of the range (up to 10,000), with no warning when that is all' {
         $expected = Get-CdnEmulatorCount $emulator -Query $rangeQuery
         $records = @(Get-CdnUrlTask -StartTime $rangeStart -EndTime $rangeEnd -WarningVariable warnings -WarningAction SilentlyContinue)
-        $records.Count | Should -Be 100
-        $warnings.Count | Should -Be 1
-        "$($warnings[0])" | Should -Match ("of {0:N0} matching records" -f $expected)
-        "$($warnings[0])" | Should -Match '-All'
-        "$($warnings[0])" | Should -Match '-First N'
+        $records.Count | Should -Be $expected
+        $warnings.Count | Should -Be 0
     }
 
     It '-PageSize sets the request size, not a cap' {
@@ -251,7 +264,7 @@ Describe 'Service errors' {
         "$($failure.CategoryInfo.Category)" | Should -Be 'PermissionDenied'
     }
 
-    It 'a failure after two pages keeps the 200 records already written' {
+    It 'a failure after two pages keeps the 199 records already written' {
         $savedRetry = $env:CDNTASKS_MAX_RETRY; $savedConcurrency = $env:CDNTASKS_CONCURRENCY
         $env:CDNTASKS_MAX_RETRY = '0'; $env:CDNTASKS_CONCURRENCY = '1'
         Set-CdnEmulatorFaults $emulator -Script '3:503'
@@ -259,7 +272,8 @@ Describe 'Service errors' {
             $written = [System.Collections.Generic.List[object]]::new()
             $failure = $null
             try { Get-CdnUrlTask -All -StartTime $rangeStart -EndTime $rangeEnd | ForEach-Object { $written.Add($_) } } catch { $failure = $_ }
-            $written.Count | Should -Be 200
+            # Two pages: 100 records, then 99 (each page after the first starts at the last record already written).
+            $written.Count | Should -Be 199
             $failure.FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0613,CdnTasks.Commands.GetCdnUrlTaskCommand'
             "$($failure.CategoryInfo.Category)" | Should -Be 'ConnectionError'
             [int]$failure.Exception.StatusCode | Should -Be 503

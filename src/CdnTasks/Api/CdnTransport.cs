@@ -35,6 +35,9 @@ namespace CdnTasks.Api
         private readonly CdnSettings _settings;
         private readonly ICdnLog _log;
         private readonly HttpClient _client;
+        private readonly SemaphoreSlim _untilAnswered = new SemaphoreSlim(1, 1);
+        private CdnApiException _refused;
+        private int _answered;
         private int _endpointIndex;
         private int _retryWarned;
         private long _requests;
@@ -72,17 +75,74 @@ namespace CdnTasks.Api
         /// stream. Throws <see cref="CdnApiException"/> for every failure except cancellation by the caller,
         /// which surfaces as <see cref="OperationCanceledException"/>.
         /// </summary>
+        /// <remarks>
+        /// One wrong key, one 401: until the service has answered this command once with something other than 401/403,
+        /// its requests go one at a time; after a 401 or 403, nothing more is sent and every later request fails with
+        /// that same error (the gateway locks a key after five failed signatures).
+        /// </remarks>
         public async Task<T> SendAsync<T>(CdnRequest request, Func<Stream, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
+        {
+            ThrowIfRefused();
+            bool alone = false;
+            if (Volatile.Read(ref _answered) == 0)
+            {
+                await _untilAnswered.WaitAsync(cancellationToken).ConfigureAwait(false);
+                alone = Volatile.Read(ref _answered) == 0;
+                if (!alone)
+                {
+                    _untilAnswered.Release();
+                }
+            }
+
+            try
+            {
+                T result = await SendOneAsync(request, readBody, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _answered, 1);
+                return result;
+            }
+            catch (CdnApiException failure) when (failure.StatusCode.HasValue)
+            {
+                if (failure.StatusCode == HttpStatusCode.Unauthorized || failure.StatusCode == HttpStatusCode.Forbidden)
+                {
+                    Interlocked.CompareExchange(ref _refused, failure, null);
+                }
+                else
+                {
+                    Volatile.Write(ref _answered, 1);
+                }
+
+                throw;
+            }
+            finally
+            {
+                if (alone)
+                {
+                    _untilAnswered.Release();
+                }
+            }
+        }
+
+        private void ThrowIfRefused()
+        {
+            CdnApiException refused = Volatile.Read(ref _refused);
+            if (refused != null)
+            {
+                throw refused;
+            }
+        }
+
+        private async Task<T> SendOneAsync<T>(CdnRequest request, Func<Stream, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
         {
             CdnOperation operation = request.Operation;
             string query = SdkEncoding.CanonicalQuery(request.Query);
             string pathAndQuery = query.Length == 0 ? request.Path : request.Path + "?" + query;
-            RateLimiter limiter = RateLimiter.For(operation, Credential.AccessKey, _settings.RateLimit);
+            RateLimiter limiter = RateLimiter.For(operation, Credential.DomainId ?? Credential.AccessKey, _settings.RateLimit);
             int maxAttempts = _settings.MaxRetry + 1;
 
             for (int attempt = 1; ; attempt++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                ThrowIfRefused();
                 if (limiter != null)
                 {
                     TimeSpan waited = await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);

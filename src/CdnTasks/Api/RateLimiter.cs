@@ -9,26 +9,32 @@ using System.Threading.Tasks;
 namespace CdnTasks.Api
 {
     /// <summary>
-    /// A process-wide client-side rate limiter: requests of one API for one account are spaced evenly at the
-    /// configured rate, whichever cmdlet, runspace or thread sends them. Spacing (rather than a burst bucket)
-    /// keeps the client inside the service's window however the service counts it.
+    /// A process-wide client-side rate limiter: requests of one API for one account (domain id) are spaced evenly,
+    /// whichever cmdlet, runspace, thread or access key sends them, because the service counts its limits per tenant.
+    /// Each request takes the next free slot on the account's one timeline and keeps it for its own interval, so
+    /// commands with different configured rates (runspaces with other settings) still share one timeline and together
+    /// never go faster than the fastest of them. Spacing (rather than a burst bucket) keeps the client inside the
+    /// service's window however the service counts it.
     /// </summary>
     internal sealed class RateLimiter
     {
+        private static readonly ConcurrentDictionary<string, Timeline> s_timelines = new ConcurrentDictionary<string, Timeline>(StringComparer.Ordinal);
         private static readonly ConcurrentDictionary<string, RateLimiter> s_limiters = new ConcurrentDictionary<string, RateLimiter>(StringComparer.Ordinal);
 
-        private readonly object _gate = new object();
+        private readonly Timeline _timeline;
         private readonly long _intervalTicks;
-        private long _nextSlot;
 
-        private RateLimiter(double perSecond)
+        private RateLimiter(Timeline timeline, double perSecond)
         {
+            _timeline = timeline;
             _intervalTicks = (long)(Stopwatch.Frequency / perSecond);
-            _nextSlot = Stopwatch.GetTimestamp();
         }
 
-        /// <summary>Gets the limiter for an API and account at a rate, or null when the rate is 0 (no limit).</summary>
-        public static RateLimiter For(CdnOperation operation, string accessKey, double configuredRate)
+        /// <summary>
+        /// Gets the limiter for an API and an account (the domain id; the access key only while the domain id is not
+        /// known yet) at a rate, or null when the rate is 0 (no limit).
+        /// </summary>
+        public static RateLimiter For(CdnOperation operation, string account, double configuredRate)
         {
             double rate = configuredRate < 0 ? operation.DocumentedRatePerSecond : configuredRate;
             if (rate <= 0)
@@ -36,8 +42,10 @@ namespace CdnTasks.Api
                 return null;
             }
 
-            string key = operation.Name + "|" + accessKey + "|" + rate.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return s_limiters.GetOrAdd(key, _ => new RateLimiter(rate));
+            string timeline = operation.Name + "|" + account;
+            return s_limiters.GetOrAdd(
+                timeline + "|" + rate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => new RateLimiter(s_timelines.GetOrAdd(timeline, __ => new Timeline()), rate));
         }
 
         /// <summary>Waits for this caller's slot. Returns how long it waited. Cancellation ends the wait at once.</summary>
@@ -45,10 +53,10 @@ namespace CdnTasks.Api
         {
             long now = Stopwatch.GetTimestamp();
             long slot;
-            lock (_gate)
+            lock (_timeline)
             {
-                slot = Math.Max(now, _nextSlot);
-                _nextSlot = slot + _intervalTicks;
+                slot = Math.Max(now, _timeline.NextSlot);
+                _timeline.NextSlot = slot + _intervalTicks;
             }
 
             long waitTicks = slot - now;
@@ -65,11 +73,11 @@ namespace CdnTasks.Api
             catch (OperationCanceledException)
             {
                 // Give the slot back when nobody queued behind it, so a cancelled command does not slow the next.
-                lock (_gate)
+                lock (_timeline)
                 {
-                    if (_nextSlot == slot + _intervalTicks)
+                    if (_timeline.NextSlot == slot + _intervalTicks)
                     {
-                        _nextSlot = slot;
+                        _timeline.NextSlot = slot;
                     }
                 }
 
@@ -77,6 +85,12 @@ namespace CdnTasks.Api
             }
 
             return wait;
+        }
+
+        /// <summary>The next free slot of one API for one account.</summary>
+        private sealed class Timeline
+        {
+            public long NextSlot = Stopwatch.GetTimestamp();
         }
     }
 }

@@ -19,6 +19,7 @@ namespace CdnTasks.Commands
         public const string CdnTaskHasFailedUrls = nameof(CdnTaskHasFailedUrls);
         public const string CdnTaskWaitTimeout = nameof(CdnTaskWaitTimeout);
         public const string RequestsNotSent = nameof(RequestsNotSent);
+        public const string RecordsMayBeMissing = nameof(RecordsMayBeMissing);
         public const string ServicePrefix = "CdnApi.";
     }
 }

@@ -105,39 +105,29 @@ namespace CdnTasks.Commands
                 FileType = FileType?.ToLowerInvariant(),
             };
 
-            bool firstGiven = PagingParameters.First != ulong.MaxValue;
-            bool onePage = !All && !firstGiven;
-            long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
+            string outOfBounds = TimeWindows.OutOfBounds(startMs, endMs, Normalize.ToEpochMs(now));
+            if (outOfBounds != null)
+            {
+                ThrowValidationError(ErrorIds.InvalidTimeRange, outOfBounds, MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? (object)EndTime : StartTime);
+            }
 
             RunCancellable(() =>
             {
                 CdnClient client = Client;
                 Pager<CdnUrlTask> pager = client.UrlTaskPager(filter, startMs, endMs, PageSize);
-                pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
-                pager.First = first;
-                pager.Concurrency = onePage ? 1 : client.Transport.Settings.Concurrency;
-                WriteVerbose($"Range {Normalize.FromEpochMs(startMs):u} to {Normalize.FromEpochMs(endMs):u} (UTC) in {pager.SegmentCount} window(s) of at most 24 hours, newest first.");
+                ConfigurePaging(pager, client);
+                WriteVerbose($"Range {Normalize.FromEpochMs(startMs):u} to {Normalize.FromEpochMs(endMs):u} (UTC) in {pager.WindowCount:N0} window(s) of at most 24 hours, newest first.");
 
                 if (PagingParameters.IncludeTotalCount)
                 {
-                    long total = Await(pager.CountAllAsync(CancellationToken));
-                    WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
+                    long? total = Await(pager.CountAsync(CancellationToken));
+                    WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total.HasValue ? 1.0 : 0.0));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress, () => Target(pager));
-
-                if (onePage && pager.Emitted >= PageSize)
+                WritePages(pager, showProgress: true, s_progress, () => Target(pager));
+                if (UsesDefaultLimit)
                 {
-                    long total = Await(pager.CountAllAsync(CancellationToken));
-                    long remaining = total - pager.Skip - pager.Emitted;
-                    if (remaining > 0)
-                    {
-                        WriteWarning(string.Format(
-                            CultureInfo.InvariantCulture,
-                            "Showing the first {0:N0} of {1:N0} matching records. Use -All to get every record, or -First N to get N of them.",
-                            pager.Emitted,
-                            total - pager.Skip));
-                    }
+                    WarnIfMoreMatch(pager, "records", ", or a narrower query (-StartTime, -EndTime, -Status)");
                 }
             });
         }
@@ -154,22 +144,17 @@ namespace CdnTasks.Commands
 
             // The detail API reports the task's total, succeed and failed counts: exact totals only for those filters.
             bool exactTotal = filter.Url == null && (filter.Status == null || filter.Status == "succeed" || filter.Status == "failed");
-            bool firstGiven = PagingParameters.First != ulong.MaxValue;
-            bool onePage = !All && !firstGiven;
-            long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
             RunCancellable(() =>
             {
                 CdnClient client = Client;
                 Pager<CdnUrlTask> pager = client.TaskDetailPager(taskId, filter, PageSize);
-                pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
-                pager.First = first;
-                pager.Concurrency = onePage ? 1 : client.Transport.Settings.Concurrency;
+                ConfigurePaging(pager, client);
                 try
                 {
                     if (PagingParameters.IncludeTotalCount)
                     {
-                        long total = Await(pager.CountAllAsync(CancellationToken));
-                        WriteObject(PagingParameters.NewTotalCount((ulong)total, exactTotal ? 1.0 : 0.0));
+                        long? total = Await(pager.CountAsync(CancellationToken));
+                        WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), exactTotal && total.HasValue ? 1.0 : 0.0));
                     }
                 }
                 catch (CdnApiException failure)
@@ -177,25 +162,23 @@ namespace CdnTasks.Commands
                     ThrowTerminatingError(ToErrorRecord(failure, taskId));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress, () => Target(pager));
-                if (onePage && pager.Emitted >= PageSize)
+                WritePages(pager, showProgress: true, s_progress, () => Target(pager));
+                if (UsesDefaultLimit)
                 {
-                    long known = pager.KnownTotal(out _);
-                    if (!exactTotal)
-                    {
-                        WriteWarning($"Showing the first {pager.Emitted:N0} matching URL records of task {taskId}; there may be more. Use -All to get every record, or -First N to get N of them.");
-                    }
-                    else if (known - pager.Skip - pager.Emitted > 0)
-                    {
-                        WriteWarning(string.Format(
-                            CultureInfo.InvariantCulture,
-                            "Showing the first {0:N0} of {1:N0} URL records of task {2}. Use -All to get every record, or -First N to get N of them.",
-                            pager.Emitted,
-                            known - pager.Skip,
-                            taskId));
-                    }
+                    WarnIfMoreMatch(pager, $"URL records of task {taskId}", ", or -Status or -Url");
                 }
             });
+        }
+
+        /// <summary>Gets a value indicating whether neither -All nor -First was given: then at most <see cref="CdnCmdlet.DefaultRecordLimit"/> records are written.</summary>
+        private bool UsesDefaultLimit => !All && PagingParameters.First == ulong.MaxValue;
+
+        /// <summary>-Skip, -First (or the default limit without -All) and the configured concurrency.</summary>
+        private void ConfigurePaging(Pager<CdnUrlTask> pager, CdnClient client)
+        {
+            pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
+            pager.First = PagingParameters.First != ulong.MaxValue ? (long)Math.Min(PagingParameters.First, long.MaxValue) : All ? (long?)null : DefaultRecordLimit;
+            pager.Concurrency = client.Transport.Settings.Concurrency;
         }
 
         private static bool IsAbsoluteHttpUrl(string value) =>
@@ -204,6 +187,6 @@ namespace CdnTasks.Commands
             && !string.IsNullOrEmpty(uri.Host);
 
         private string Target(Pager<CdnUrlTask> pager) =>
-            $"Get-CdnUrlTask window {pager.CurrentSegment + 1} of {pager.SegmentCount}, after {pager.Emitted} records";
+            $"Get-CdnUrlTask window {pager.CurrentWindow + 1} of {pager.WindowCount}, after {pager.Emitted} records";
     }
 }

@@ -100,6 +100,15 @@ namespace CdnTasks.Tests.Paging
         /// <summary>Gets or sets the most records of one answer (0 = the limit asked for).</summary>
         public int ShortPageMax { get; set; }
 
+        /// <summary>Gets or sets a value indicating whether offsets must be multiples of the limit (page_number APIs); others fail.</summary>
+        public bool Aligned { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the end of the range is inclusive (records at end_time are answered too).</summary>
+        public bool InclusiveEnd { get; set; }
+
+        /// <summary>Gets or sets a hook run under the data lock before each answer (call number from 1, request), after the per-request changes.</summary>
+        public Action<int, PageRequest> BeforeAnswer { get; set; }
+
         /// <summary>Gets every call in the order made.</summary>
         public ConcurrentQueue<PageRequest> Calls { get; } = new ConcurrentQueue<PageRequest>();
 
@@ -180,16 +189,22 @@ namespace CdnTasks.Tests.Paging
                     throw failure;
                 }
 
+                if (Aligned && request.Offset % request.Limit != 0)
+                {
+                    throw new InvalidOperationException($"offset {request.Offset} is not a multiple of the page size {request.Limit}");
+                }
+
                 lock (_gate)
                 {
                     MarkStart();
                     Mutate();
+                    BeforeAnswer?.Invoke(number, request);
                     if (OffsetCap > 0 && request.Offset >= OffsetCap && OffsetCapFails)
                     {
                         throw new InvalidOperationException($"offset {request.Offset} is past the cap {OffsetCap}");
                     }
 
-                    List<Row> matching = _rows.Where(r => !r.Deleted && r.Time >= request.StartMs && r.Time < request.EndMs && Matches(r.Status)).ToList();
+                    List<Row> matching = _rows.Where(r => !r.Deleted && r.Time >= request.StartMs && (r.Time < request.EndMs || (InclusiveEnd && r.Time == request.EndMs)) && Matches(r.Status)).ToList();
                     int limit = ShortPageMax > 0 ? Math.Min(ShortPageMax, request.Limit) : request.Limit;
                     Rec[] items = OffsetCap > 0 && request.Offset >= OffsetCap
                         ? Array.Empty<Rec>()
@@ -203,12 +218,52 @@ namespace CdnTasks.Tests.Paging
             }
         }
 
+        /// <summary>The key the module would use: the id, or (without one) the URL and time.</summary>
+        public static RecordKey KeyOf(Rec record) => record.Id.HasValue ? RecordKey.OfId(record.Id.Value) : RecordKey.OfContent(record.Url + "\n" + record.Time);
+
+        /// <summary>A pager over this service, reading <paramref name="windows"/>.</summary>
+        public Pager<Rec> Pager(IReadOnlyList<TimeWindow> windows, int pageSize, int concurrency = 1) =>
+            new Pager<Rec>(windows, Fetch, pageSize, r => r.Time, KeyOf) { Concurrency = concurrency };
+
+        /// <summary>A pager over the whole range of the data in one window.</summary>
+        public Pager<Rec> Pager(int pageSize, int concurrency = 1) => Pager(new[] { new TimeWindow(Start, End) }, pageSize, concurrency);
+
         /// <summary>Adds a record now (as another runbook would), keeping the service's order.</summary>
         public Rec Insert(long time, string status)
         {
             lock (_gate)
             {
                 return AddRow(time, status).Stored();
+            }
+        }
+
+        /// <summary>Deletes the record with this real id now; false when there is none.</summary>
+        public bool Delete(long realId)
+        {
+            lock (_gate)
+            {
+                Row row = _rows.FirstOrDefault(r => r.Id == realId && !r.Deleted);
+                if (row == null)
+                {
+                    return false;
+                }
+
+                bool matched = Matches(row.Status);
+                row.Deleted = true;
+                Changed(row, matched);
+                return true;
+            }
+        }
+
+        /// <summary>Gives a record a new status now (as the service does when a URL finishes).</summary>
+        public void SetStatus(long realId, string status)
+        {
+            lock (_gate)
+            {
+                Row row = _rows.First(r => r.Id == realId && !r.Deleted);
+                bool matched = Matches(row.Status);
+                row.Status = status;
+                Changed(row, matched);
             }
         }
 

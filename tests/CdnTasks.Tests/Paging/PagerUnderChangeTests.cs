@@ -19,6 +19,12 @@ namespace CdnTasks.Tests.Paging
     public class PagerUnderChangeTests
     {
         private const long Day = 86_400_000;
+        private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+        public PagerUnderChangeTests(Xunit.Abstractions.ITestOutputHelper output)
+        {
+            _output = output;
+        }
 
         public static IEnumerable<object[]> Concurrencies => new[] { new object[] { 1 }, new object[] { 4 } };
 
@@ -162,7 +168,7 @@ namespace CdnTasks.Tests.Paging
 
         private static IReadOnlyList<TimeWindow> Windows(FakeListService service) => TimeWindows.SplitNewestFirst(service.Start, service.End);
 
-        private static async Task AssertComplete(FakeListService service, IReadOnlyList<TimeWindow> windows, int concurrency)
+        private async Task AssertComplete(FakeListService service, IReadOnlyList<TimeWindow> windows, int concurrency)
         {
             List<Rec> written = await Read(service, windows, 100, concurrency);
 
@@ -174,6 +180,7 @@ namespace CdnTasks.Tests.Paging
             HashSet<long> ever = service.Ever();
             List<long> foreign = ids.Where(id => !ever.Contains(id)).ToList();
             string figures = $"{stable.Count} stable, {written.Count} written, {lost.Count} lost, {duplicated.Count} duplicated, {foreign.Count} never matched; {service.CallCount} requests";
+            _output.WriteLine(figures);
             Assert.True(lost.Count == 0 && duplicated.Count == 0 && foreign.Count == 0, figures);
 
             // Newest first, window by window.
@@ -185,26 +192,10 @@ namespace CdnTasks.Tests.Paging
 
         private static async Task<List<Rec>> Read(FakeListService service, IReadOnlyList<TimeWindow> windows, int pageSize, int concurrency, long? first = null)
         {
-            var pager = new Pager<Rec>(
-                windows.Count,
-                (segment, offset, limit, ct) => service.Fetch(new PageRequest(windows[segment].StartMs, windows[segment].EndMs, offset, limit), ct),
-                pageSize,
-                r => r.Id ?? 0)
-            {
-                Concurrency = concurrency,
-                First = first,
-            };
-            using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var written = new List<Rec>();
-            await foreach (Rec record in pager.ReadAsync(guard.Token))
-            {
-                written.Add(record);
-                if (written.Count > 1_000_000)
-                {
-                    throw new InvalidOperationException("The pager does not stop.");
-                }
-            }
-
+            Pager<Rec> pager = service.Pager(windows, pageSize, concurrency);
+            pager.First = first;
+            List<Rec> written = await PagerRun.ReadAll(pager);
+            Assert.Empty(pager.Gaps.Select(g => g.Reason));
             return written;
         }
     }
