@@ -126,14 +126,15 @@ Describe 'Faults that retries cannot cure' {
         @{ Kind = 'truncate'; ErrorId = 'CdnApi.MalformedResponse'; Category = 'InvalidResult' }
         @{ Kind = 'reset'; ErrorId = 'CdnApi.ConnectionFailed'; Category = 'ConnectionError' }
     ) {
-        # Pages 1 and 2 succeed, page 3 fails twice (first attempt and the one retry).
+        # Pages 1 and 2 succeed (100 records, then 99: each page after the first starts at the last record written),
+        # page 3 fails twice (first attempt and the one retry).
         Set-CdnEmulatorFaults $emulator -Script "3:$Kind,4:$Kind"
         $records = [System.Collections.Generic.List[object]]::new()
         $failure = $null
         try { Get-CdnUrlTask -All -StartTime $start -EndTime $end -ErrorAction Stop | ForEach-Object { $records.Add($_) } }
         catch { $failure = $_ }
 
-        $records.Count | Should -Be 200
+        $records.Count | Should -Be 199
         $failure | Should -Not -BeNullOrEmpty
         $failure.FullyQualifiedErrorId | Should -Be "$ErrorId,CdnTasks.Commands.GetCdnUrlTaskCommand"
         $failure.CategoryInfo.Category | Should -Be $Category

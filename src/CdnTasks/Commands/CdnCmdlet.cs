@@ -329,6 +329,9 @@ namespace CdnTasks.Commands
             WriteGaps(pager, progress);
         }
 
+        /// <summary>Whether one request holds every record asked for (-Skip plus -First within one page): then no progress is shown.</summary>
+        internal static bool OnePageHoldsAll<T>(Pager<T> pager) => pager.First.HasValue && pager.Skip + pager.First.Value <= pager.PageSize;
+
         /// <summary>
         /// After a list command stopped at its default limit: a warning naming how many records match (from the
         /// service's totals, one small request per window not read) and how to get the rest. Nothing when nothing more matches.

@@ -122,7 +122,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total.HasValue ? 1.0 : 0.0));
                 }
 
-                WritePages(pager, showProgress: true, s_progress, () => $"Get-CdnTask after {pager.Emitted} tasks");
+                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress, () => $"Get-CdnTask after {pager.Emitted} tasks");
                 if (!All && PagingParameters.First == ulong.MaxValue)
                 {
                     WarnIfMoreMatch(pager, "tasks", ", or a narrower query (-StartTime, -EndTime, -Status)");

@@ -124,7 +124,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total.HasValue ? 1.0 : 0.0));
                 }
 
-                WritePages(pager, showProgress: true, s_progress, () => Target(pager));
+                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress, () => Target(pager));
                 if (UsesDefaultLimit)
                 {
                     WarnIfMoreMatch(pager, "records", ", or a narrower query (-StartTime, -EndTime, -Status)");
@@ -162,7 +162,7 @@ namespace CdnTasks.Commands
                     ThrowTerminatingError(ToErrorRecord(failure, taskId));
                 }
 
-                WritePages(pager, showProgress: true, s_progress, () => Target(pager));
+                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress, () => Target(pager));
                 if (UsesDefaultLimit)
                 {
                     WarnIfMoreMatch(pager, $"URL records of task {taskId}", ", or -Status or -Url");
