@@ -156,8 +156,30 @@ function Stop-CdnEmulator {
 function Invoke-EmulatorControl {
     param($Emulator, [string] $Method, [string] $Path, $Body)
     $parameters = @{ Uri = "$($Emulator.Url)$Path"; Method = $Method; NoProxy = $true; TimeoutSec = 30 }
-    if ($null -ne $Body) { $parameters.Body = ($Body | ConvertTo-Json -Compress); $parameters.ContentType = 'application/json' }
-    Invoke-RestMethod @parameters
+    if ($Emulator.PSObject.Properties['SkipCertificateCheck'] -and $Emulator.SkipCertificateCheck) { $parameters.SkipCertificateCheck = $true }
+    # -InputObject, not the pipeline: a one-element array must stay an array.
+    if ($null -ne $Body) { $parameters.Body = ConvertTo-Json -InputObject $Body -Compress -Depth 10; $parameters.ContentType = 'application/json' }
+    try { Invoke-RestMethod @parameters }
+    catch {
+        # The control API answers 400 {"error": "..."}: say that, not just "400 Bad Request".
+        $detail = $_.ErrorDetails.Message
+        if ($detail) { throw "$Method $Path -> $detail" }
+        throw
+    }
+}
+
+# Query string of a hashtable (values as the CDN API takes them; DateTime/DateTimeOffset become epoch ms).
+function ConvertTo-EmulatorQuery([hashtable] $Query) {
+    $pairs = foreach ($key in $Query.Keys) {
+        '{0}={1}' -f [uri]::EscapeDataString($key), [uri]::EscapeDataString([string](ConvertTo-EmulatorValue $Query[$key]))
+    }
+    if ($pairs) { '?' + ($pairs -join '&') } else { '' }
+}
+
+function ConvertTo-EmulatorValue($Value) {
+    if ($Value -is [datetime]) { return ([DateTimeOffset]$Value.ToUniversalTime()).ToUnixTimeMilliseconds() }
+    if ($Value -is [DateTimeOffset]) { return $Value.ToUnixTimeMilliseconds() }
+    $Value
 }
 
 <#
@@ -182,6 +204,190 @@ function Reset-CdnEmulatorStats {
 
 <#
 .SYNOPSIS
+Resets the emulator without a restart: no records, no tasks, no quota usage, no mutations, faults, stats,
+lockouts or rate-limit debt. With -Records (and optionally -Days, -Seed, -AnchorTime) it regenerates that
+many records instead, as the start-up options would.
+.EXAMPLE
+Reset-CdnEmulator $emulator                        # empty
+Reset-CdnEmulator $emulator -Records 3000 -Days 2  # generated history
+#>
+function Reset-CdnEmulator {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [int] $Records,
+        [double] $Days,
+        [int] $Seed,
+        $AnchorTime
+    )
+    $body = [ordered]@{}
+    if ($PSBoundParameters.ContainsKey('Records')) { $body.records = $Records }
+    if ($PSBoundParameters.ContainsKey('Days')) { $body.days = $Days }
+    if ($PSBoundParameters.ContainsKey('Seed')) { $body.seed = $Seed }
+    if ($PSBoundParameters.ContainsKey('AnchorTime')) { $body.anchor_time = ConvertTo-EmulatorValue $AnchorTime }
+    if ($body.Count -gt 0 -and -not $body.Contains('records')) { throw 'Reset-CdnEmulator: -Days, -Seed and -AnchorTime need -Records.' }
+    $null = Invoke-EmulatorControl $Emulator 'Post' '/_emulator/reset' $(if ($body.Count) { $body } else { $null })
+}
+
+<#
+.SYNOPSIS
+Creates url-task records (grouped into tasks) and returns {ids, task_ids} in input order.
+.DESCRIPTION
+Either -Record with hashtables/objects in the control API's shape (url, status, task_type, file_type, mode,
+create_time, modify_time, fail_classify, fail_desc, task, enterprise_project_id), or -Url with the same
+-Status, -TaskType, -FileType, -Mode and -CreateTime for every URL. Values are the API's own query words
+(failed, refresh, file); times are epoch ms or DateTime/DateTimeOffset; create_time defaults to now.
+Records with the same "task" label (or, without labels, consecutive records alike in type, file type,
+mode, create_time and project) share one task.
+.EXAMPLE
+Add-CdnEmulatorRecord $emulator -Url 'https://www.example.com/a.png', 'https://www.example.com/b.png' -Status failed
+.EXAMPLE
+Add-CdnEmulatorRecord $emulator -Record @{ url = 'https://www.example.com/x/'; file_type = 'directory'; create_time = (Get-Date).AddHours(-2) }
+#>
+function Add-CdnEmulatorRecord {
+    [CmdletBinding(DefaultParameterSetName = 'Url')]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [Parameter(Mandatory, ParameterSetName = 'Record', ValueFromPipeline)] [object[]] $Record,
+        [Parameter(Mandatory, ParameterSetName = 'Url')] [string[]] $Url,
+        [Parameter(ParameterSetName = 'Url')] [string] $Status,
+        [Parameter(ParameterSetName = 'Url')] [string] $TaskType,
+        [Parameter(ParameterSetName = 'Url')] [string] $FileType,
+        [Parameter(ParameterSetName = 'Url')] [string] $Mode,
+        [Parameter(ParameterSetName = 'Url')] $CreateTime
+    )
+    begin { $items = [System.Collections.Generic.List[object]]::new() }
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Record') {
+            foreach ($r in $Record) {
+                $item = [ordered]@{}
+                $properties = if ($r -is [System.Collections.IDictionary]) { $r.Keys | ForEach-Object { @{ Name = $_; Value = $r[$_] } } } else { $r.PSObject.Properties | ForEach-Object { @{ Name = $_.Name; Value = $_.Value } } }
+                foreach ($p in $properties) { $item[$p.Name] = ConvertTo-EmulatorValue $p.Value }
+                $items.Add($item)
+            }
+        }
+    }
+    end {
+        if ($PSCmdlet.ParameterSetName -eq 'Url') {
+            foreach ($u in $Url) {
+                $item = [ordered]@{ url = $u }
+                if ($Status) { $item.status = $Status }
+                if ($TaskType) { $item.task_type = $TaskType }
+                if ($FileType) { $item.file_type = $FileType }
+                if ($Mode) { $item.mode = $Mode }
+                if ($null -ne $CreateTime) { $item.create_time = ConvertTo-EmulatorValue $CreateTime }
+                $items.Add($item)
+            }
+        }
+        Invoke-EmulatorControl $Emulator 'Post' '/_emulator/records' @($items)
+    }
+}
+
+<#
+.SYNOPSIS
+Replaces the emulator's live-mutation set: data that changes just before each answer of a list API, and
+answers that lie (see the emulator README, "Live mutation"). Returns the active set.
+.DESCRIPTION
+The parameters build one entry (every one optional; -Api omitted = ShowUrlTaskInfo, ShowHistoryTasks and
+ShowHistoryTaskDetails). -Mutation takes several entries as hashtables in the control API's shape instead.
+.EXAMPLE
+Set-CdnEmulatorMutation $emulator -Api ShowUrlTaskInfo -InsertPerRequest 5 -InsertAgeMs 0, 600000
+.EXAMPLE
+Set-CdnEmulatorMutation $emulator -Total 'under:0.4' -OffsetCap 10000 -OffsetCapMode empty
+#>
+function Set-CdnEmulatorMutation {
+    [CmdletBinding(DefaultParameterSetName = 'One')]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [Parameter(Mandatory, ParameterSetName = 'Set')] [System.Collections.IDictionary[]] $Mutation,
+        [Parameter(ParameterSetName = 'One')] [ValidateSet('ShowUrlTaskInfo', 'ShowHistoryTasks', 'ShowHistoryTaskDetails')] [string] $Api,
+        [Parameter(ParameterSetName = 'One')] [int] $InsertPerRequest,
+        [Parameter(ParameterSetName = 'One')] [ValidateCount(2, 2)] [long[]] $InsertAgeMs,
+        [Parameter(ParameterSetName = 'One')] [string] $InsertStatus,
+        [Parameter(ParameterSetName = 'One')] [int] $StatusChangesPerRequest,
+        [Parameter(ParameterSetName = 'One')] [ValidateSet('succeed', 'failed')] [string] $StatusChangeTo,
+        [Parameter(ParameterSetName = 'One')] [int] $DeletesPerRequest,
+        [Parameter(ParameterSetName = 'One')] [int] $ExpireOldestPerRequest,
+        [Parameter(ParameterSetName = 'One')] [int] $OffsetCap,
+        [Parameter(ParameterSetName = 'One')] [ValidateSet('empty', '400')] [string] $OffsetCapMode,
+        [Parameter(ParameterSetName = 'One')] [string] $Total,
+        [Parameter(ParameterSetName = 'One')] [double] $NullIdShare,
+        [Parameter(ParameterSetName = 'One')] [double] $MissingIdShare,
+        [Parameter(ParameterSetName = 'One')] [int] $ShortPageMax
+    )
+    if ($PSCmdlet.ParameterSetName -eq 'Set') { $body = @($Mutation) }
+    else {
+        $body = [ordered]@{}
+        foreach ($name in $PSBoundParameters.Keys) {
+            if ($name -eq 'Emulator' -or $name -in [System.Management.Automation.PSCmdlet]::CommonParameters) { continue }
+            $body[$name.Substring(0, 1).ToLowerInvariant() + $name.Substring(1)] = $PSBoundParameters[$name]
+        }
+    }
+    (Invoke-EmulatorControl $Emulator 'Post' '/_emulator/mutations' $body).mutations
+}
+
+<#
+.SYNOPSIS
+Gets the emulator's active live-mutation set (every field, defaults included).
+#>
+function Get-CdnEmulatorMutation {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Emulator)
+    (Invoke-EmulatorControl $Emulator 'Get' '/_emulator/mutations').mutations
+}
+
+<#
+.SYNOPSIS
+Clears the emulator's live-mutation set.
+#>
+function Clear-CdnEmulatorMutation {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Emulator)
+    $null = Invoke-EmulatorControl $Emulator 'Delete' '/_emulator/mutations'
+}
+
+<#
+.SYNOPSIS
+Takes an epoch (a point in the emulator's change log) and returns it as a number; call it just before the
+command whose output Get-CdnEmulatorOracle is to judge.
+#>
+function New-CdnEmulatorEpoch {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Emulator)
+    [long](Invoke-EmulatorControl $Emulator 'Post' '/_emulator/epoch').epoch
+}
+
+<#
+.SYNOPSIS
+Asks the emulator which records (or tasks) matched a query continuously since an epoch ("stable") and at any
+moment since ("ever"). Returns {epoch, api, stableCount, everCount, stable, ever}; entries are
+{id, url, create_time, status} with the store's real ids (url omitted for tasks).
+.DESCRIPTION
+-Query holds the API's own filter words: ShowUrlTaskInfo start_time, end_time, status, task_type, file_type,
+url (and task_id); ShowHistoryTasks start_date, end_date, status, task_type, file_type, enterprise_project_id;
+ShowHistoryTaskDetails id, status, url. Times are epoch ms or DateTime/DateTimeOffset. Absent times do not
+bound the range (the oracle knows no 24-hour rule); enumerated filters get the API's own defaults.
+.EXAMPLE
+$epoch = New-CdnEmulatorEpoch $emulator
+$got = Get-CdnUrlTask -Status failed -StartTime $start -EndTime $end -All
+$oracle = Get-CdnEmulatorOracle $emulator -Since $epoch -Query @{ status = 'failed'; start_time = $start; end_time = $end }
+#>
+function Get-CdnEmulatorOracle {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [Parameter(Mandatory)] [long] $Since,
+        [ValidateSet('ShowUrlTaskInfo', 'ShowHistoryTasks', 'ShowHistoryTaskDetails')] [string] $Api = 'ShowUrlTaskInfo',
+        [hashtable] $Query = @{}
+    )
+    $all = @{} + $Query
+    $all.since = $Since
+    $all.api = $Api
+    Invoke-EmulatorControl $Emulator 'Get' ('/_emulator/oracle' + (ConvertTo-EmulatorQuery $all))
+}
+
+<#
+.SYNOPSIS
 Returns (as an integer) how many emulator records match a query: status, task_type, file_type, url,
 start_time, end_time (epoch milliseconds), as the CDN API takes them.
 .EXAMPLE
@@ -190,26 +396,41 @@ Get-CdnEmulatorCount $emulator -Query @{ status = 'failed' }
 function Get-CdnEmulatorCount {
     [CmdletBinding()]
     param([Parameter(Mandatory, Position = 0)] $Emulator, [hashtable] $Query = @{})
-    $pairs = foreach ($key in $Query.Keys) { '{0}={1}' -f [uri]::EscapeDataString($key), [uri]::EscapeDataString([string]$Query[$key]) }
-    $path = '/_emulator/count' + $(if ($pairs) { '?' + ($pairs -join '&') } else { '' })
-    [long](Invoke-EmulatorControl $Emulator 'Get' $path).count
+    [long](Invoke-EmulatorControl $Emulator 'Get' ('/_emulator/count' + (ConvertTo-EmulatorQuery $Query))).count
 }
 
 <#
 .SYNOPSIS
-Injects faults: -Script is the emulator's fault script ("n:kind,...", for example '3:429'); -Probability
-and -Kinds (429, 500, 502, 503, 504, reset, truncate, html, empty, slow, ...) inject random faults.
-Setting faults restarts the emulator's request numbering.
+Gets the tasks created through the API (CreateRefreshTasks, CreatePreheatingTasks), oldest first: id,
+task_type, file_type, mode, zh_url_encode, enterprise_project_id, create_time, urls.
 #>
-function Set-CdnEmulatorFaults {
+function Get-CdnEmulatorTask {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Emulator)
+    @((Invoke-EmulatorControl $Emulator 'Get' '/_emulator/tasks').tasks)
+}
+
+<#
+.SYNOPSIS
+Injects faults. -Script is a fault script ("n:kind,...", for example '3:429'); -Probability and -Kinds (429,
+500, 502, 503, 504, reset, truncate, html, empty, slow, ...) inject random faults. With -Api (an SDK operation
+name such as CreateRefreshTasks) the script applies to that API's own requests, numbered from 1 per API;
+without it, to every API request (the global script). Setting a script restarts its numbering.
+.EXAMPLE
+Set-CdnEmulatorFault $emulator -Api CreateRefreshTasks -Script '1:503'   # the next purge answers 503
+#>
+function Set-CdnEmulatorFault {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory, Position = 0)] $Emulator,
+        [ValidateSet('ShowUrlTaskInfo', 'CreateRefreshTasks', 'CreatePreheatingTasks', 'ShowHistoryTasks', 'ShowHistoryTaskDetails', 'ShowQuota', 'KeystoneListAuthDomains')]
+        [string] $Api,
         [string] $Script,
         [double] $Probability,
         [string[]] $Kinds
     )
     $body = [ordered]@{}
+    if ($Api) { $body.api = $Api }
     if ($PSBoundParameters.ContainsKey('Script')) { $body.script = $Script }
     if ($PSBoundParameters.ContainsKey('Probability')) { $body.probability = $Probability }
     # The emulator takes the kinds as one comma-separated string ("429,503").
@@ -219,13 +440,20 @@ function Set-CdnEmulatorFaults {
 
 <#
 .SYNOPSIS
-Removes every injected fault.
+Removes injected faults: every script, or with -Api only that API's own script.
 #>
-function Clear-CdnEmulatorFaults {
+function Clear-CdnEmulatorFault {
     [CmdletBinding()]
-    param([Parameter(Mandatory, Position = 0)] $Emulator)
-    $null = Invoke-EmulatorControl $Emulator 'Delete' '/_emulator/faults'
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [ValidateSet('ShowUrlTaskInfo', 'CreateRefreshTasks', 'CreatePreheatingTasks', 'ShowHistoryTasks', 'ShowHistoryTaskDetails', 'ShowQuota', 'KeystoneListAuthDomains')]
+        [string] $Api
+    )
+    $null = Invoke-EmulatorControl $Emulator 'Delete' ('/_emulator/faults' + $(if ($Api) { "?api=$Api" } else { '' }))
 }
+
+Set-Alias -Name Set-CdnEmulatorFaults -Value Set-CdnEmulatorFault
+Set-Alias -Name Clear-CdnEmulatorFaults -Value Clear-CdnEmulatorFault
 
 <#
 .SYNOPSIS
@@ -249,4 +477,6 @@ function Use-CdnEmulatorEnvironment {
 }
 
 Export-ModuleMember -Function Import-CdnTasksModule, Start-CdnEmulator, Stop-CdnEmulator, Get-CdnEmulatorStats,
-    Reset-CdnEmulatorStats, Get-CdnEmulatorCount, Set-CdnEmulatorFaults, Clear-CdnEmulatorFaults, Use-CdnEmulatorEnvironment
+    Reset-CdnEmulatorStats, Reset-CdnEmulator, Add-CdnEmulatorRecord, Set-CdnEmulatorMutation, Get-CdnEmulatorMutation,
+    Clear-CdnEmulatorMutation, New-CdnEmulatorEpoch, Get-CdnEmulatorOracle, Get-CdnEmulatorCount, Get-CdnEmulatorTask,
+    Set-CdnEmulatorFault, Clear-CdnEmulatorFault, Use-CdnEmulatorEnvironment -Alias Set-CdnEmulatorFaults, Clear-CdnEmulatorFaults

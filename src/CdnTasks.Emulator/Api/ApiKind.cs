@@ -29,6 +29,23 @@ internal static class ApiRoutes
         "url-tasks", "refresh-tasks", "preheating-tasks", "historytasks", "historytask-detail", "quota", "iam-domains",
     };
 
+    /// <summary>SDK operation names, indexed by <see cref="ApiKind"/> (the IAM one is the IAM SDK's).</summary>
+    public static readonly string[] SdkNames =
+    {
+        "ShowUrlTaskInfo", "CreateRefreshTasks", "CreatePreheatingTasks", "ShowHistoryTasks", "ShowHistoryTaskDetails", "ShowQuota",
+        "KeystoneListAuthDomains",
+    };
+
+    /// <summary>The SDK operation name of an API.</summary>
+    public static string SdkName(ApiKind api) => SdkNames[(int)api];
+
+    /// <summary>The API of an SDK operation name (case-insensitive), or null.</summary>
+    public static ApiKind? FromSdkName(string name)
+    {
+        int i = Array.FindIndex(SdkNames, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+        return i < 0 ? null : (ApiKind)i;
+    }
+
     /// <summary>Classifies a request; null when it is no API (gateway 404).</summary>
     public static ApiKind? Classify(string method, string path)
     {

@@ -49,6 +49,14 @@ internal sealed class GatewayMiddleware
         {
             if (ctx.Request.Path.StartsWithSegments("/_emulator"))
             {
+                // The control API is for tests on this machine only, also when --AllowRemote opens the APIs.
+                if (ctx.Connection.RemoteIpAddress is { } ip && !System.Net.IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip))
+                {
+                    ctx.Response.StatusCode = 403;
+                    await ctx.Response.WriteAsJsonAsync(new { error = "the /_emulator control API answers loopback clients only" });
+                    return;
+                }
+
                 await _next(ctx);
             }
             else
@@ -93,7 +101,7 @@ internal sealed class GatewayMiddleware
 
         Interlocked.Increment(ref _stats.Requests[(int)api]);
         Interlocked.Increment(ref _stats.TotalRequests);
-        string? fault = _faults.Next();
+        string? fault = _faults.Next(api);
         FaultTiming timing = fault is null ? FaultTiming.Before : FaultInjector.TimingOf(fault);
         if (fault is not null)
         {

@@ -8,29 +8,11 @@ namespace CdnTasks.Emulator.Api;
 /// <summary>ShowHistoryTasks and ShowHistoryTaskDetails (nested error shape).</summary>
 internal static class HistoryEndpoints
 {
-    /// <summary>Task counters at a point in time.</summary>
-    private readonly record struct Counts(int Processing, int Succeed, int Failed, int Total)
-    {
-        public string Status => Processing > 0 ? "task_inprocess" : "task_done";
-    }
-
     /// <summary>Maps the routes.</summary>
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/v1.0/cdn/historytasks", List);
         app.MapGet("/v1.0/cdn/historytasks/{id}/detail", Detail);
-    }
-
-    private static Counts CountOf(List<UrlRecord> urls, long now, EmulatorOptions o)
-    {
-        int p = 0, s = 0, f = 0;
-        foreach (UrlRecord r in urls)
-        {
-            UrlStatus st = r.View(now, o.TaskSeconds, o.FailureRate, o.Seed).Status;
-            if (st == UrlStatus.Succeed) s++; else if (st == UrlStatus.Failed) f++; else p++;
-        }
-
-        return new Counts(p, s, f, urls.Count);
     }
 
     private static (int Size, int Number) Paging(QueryReader q)
@@ -41,28 +23,55 @@ internal static class HistoryEndpoints
         return (size, number);
     }
 
-    private static void WriteTaskFields(Utf8JsonWriter w, TaskInfo t, Counts c)
+    /// <summary>Parses the ShowHistoryTasks filters (shared with the oracle).</summary>
+    public static TaskFilter ReadTaskFilter(QueryReader q)
     {
-        w.WriteString("id", t.Id.ToString(CultureInfo.InvariantCulture));
+        string? status = q.Choice("status", "task_inprocess", "task_done");
+        long? start = q.Long("start_date");
+        long? end = q.Long("end_date");
+        string? fileType = q.Choice("file_type", "file", "directory");
+        string? taskType = q.Choice("task_type", "refresh", "preheating");
+        return new TaskFilter
+        {
+            Start = start, End = end, InProcess = status is null ? null : status == "task_inprocess",
+            Directory = fileType is null ? null : fileType == "directory", Preheat = taskType is null ? null : taskType == "preheating",
+        };
+    }
+
+    private static void WriteTaskFields(Utf8JsonWriter w, TaskInfo t, TaskCounts c, int idShape, Mutation? totalLie = null)
+    {
+        if (idShape == 0) w.WriteString("id", t.Id.ToString(CultureInfo.InvariantCulture));
+        else if (idShape == 1) w.WriteNull("id");
         w.WriteString("task_type", t.TaskTypeLower);
         w.WriteString("status", c.Status);
         w.WriteNumber("processing", c.Processing);
         w.WriteNumber("succeed", c.Succeed);
         w.WriteNumber("failed", c.Failed);
-        w.WriteNumber("total", c.Total);
+        if (totalLie is null) w.WriteNumber("total", c.Total); else totalLie.WriteTotal(w, c.Total);
         w.WriteNumber("create_time", t.CreateTime);
         w.WriteString("file_type", t.FileType);
+    }
+
+    /// <summary>Applies the offset cap and short pages of a mutation to a page request; null = answer a 400.</summary>
+    private static (int Skip, int Take)? Window(Mutation? m, int size, int number)
+    {
+        long skip = (long)(number - 1) * size;
+        int take = size;
+        if (m is { OffsetCap: > 0 } && skip >= m.OffsetCap)
+        {
+            if (m.OffsetCapError) return null;
+            take = 0;
+        }
+
+        if (m is { ShortPageMax: > 0 }) take = Math.Min(take, m.ShortPageMax);
+        return ((int)Math.Min(int.MaxValue, skip), take);
     }
 
     private static async Task List(HttpContext ctx, RecordStore store, EmulatorOptions o)
     {
         var q = new QueryReader(ctx.Request);
         var (size, number) = Paging(q);
-        string? status = q.Choice("status", "task_inprocess", "task_done");
-        long? start = q.Long("start_date");
-        long? end = q.Long("end_date");
-        string? fileType = q.Choice("file_type", "file", "directory");
-        string? taskType = q.Choice("task_type", "refresh", "preheating");
+        TaskFilter filter = ReadTaskFilter(q);
         string? orderField = q.Choice("order_field", "task_type", "total", "processing", "succeed", "failed", "create_time");
         string? orderType = q.Choice("order_type", "desc", "asc");
         if (q.Error is not null)
@@ -77,20 +86,14 @@ internal static class HistoryEndpoints
             orderType = "desc";
         }
 
-        long now = RecordStore.Now();
-        var rows = new List<(TaskInfo Task, Counts Counts)>();
-        foreach (TaskInfo t in store.Tasks(now))
+        var (rows, m) = store.QueryTasks(filter, RecordStore.Now(), live: true);
+        if (Window(m, size, number) is not var (skip, take))
         {
-            if (start is long s && t.CreateTime < s) continue;
-            if (end is long e && t.CreateTime >= e) continue;
-            if (fileType is not null && t.FileType != fileType) continue;
-            if (taskType is not null && t.TaskTypeLower != taskType) continue;
-            Counts c = CountOf(store.TaskUrls(t), now, o);
-            if (status is not null && c.Status != status) continue;
-            rows.Add((t, c));
+            await Responses.Nested(ctx, 400, "CDN.0001", $"Parameter error: page_number * page_size cannot exceed {m!.OffsetCap}");
+            return;
         }
 
-        Func<(TaskInfo Task, Counts Counts), IComparable> key = orderField switch
+        Func<TaskRow, IComparable> key = orderField switch
         {
             "task_type" => r => r.Task.TaskTypeLower,
             "total" => r => r.Counts.Total,
@@ -99,19 +102,19 @@ internal static class HistoryEndpoints
             "failed" => r => r.Counts.Failed,
             _ => r => r.Task.CreateTime,
         };
-        IEnumerable<(TaskInfo Task, Counts Counts)> ordered = orderType == "asc"
+        IEnumerable<TaskRow> ordered = orderType == "asc"
             ? rows.OrderBy(key).ThenBy(r => r.Task.Id)
             : rows.OrderByDescending(key).ThenByDescending(r => r.Task.Id);
-        var page = ordered.Skip((int)Math.Min(int.MaxValue, (long)(number - 1) * size)).Take(size).ToList();
+        var page = ordered.Skip(skip).Take(take).ToList();
         await Responses.WriteJson(ctx, 200, w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("total", rows.Count);
+            if (m is null) w.WriteNumber("total", rows.Count); else m.WriteTotal(w, rows.Count);
             w.WriteStartArray("tasks");
-            foreach (var (t, c) in page)
+            foreach (TaskRow r in page)
             {
                 w.WriteStartObject();
-                WriteTaskFields(w, t, c);
+                WriteTaskFields(w, r.Task, r.Counts, m?.IdShape(r.Task.Id, o.Seed) ?? 0);
                 w.WriteEndObject();
             }
 
@@ -140,34 +143,37 @@ internal static class HistoryEndpoints
             return;
         }
 
-        long now = RecordStore.Now();
-        TaskInfo? task = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long tid) ? store.FindTask(tid, now) : null;
-        if (task is null)
+        long tid = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : -1;
+        var (row, urls, m) = store.TaskDetail(tid, RecordStore.Now(), live: true);
+        if (row is not TaskRow task)
         {
             await Responses.Nested(ctx, 404, "CDN.0003", "The task does not exist.");
             return;
         }
 
-        List<UrlRecord> urls = store.TaskUrls(task);
-        Counts counts = CountOf(urls, now, o);
-        var page = urls
-            .Select(r => (Record: r, View: r.View(now, o.TaskSeconds, o.FailureRate, o.Seed)))
-            .Where(x => (status is null || x.View.Status == status) && (url is null || x.Record.Url == url))
-            .Skip((int)Math.Min(int.MaxValue, (long)(number - 1) * size)).Take(size).ToList();
+        if (Window(m, size, number) is not var (skip, take))
+        {
+            await Responses.Nested(ctx, 400, "CDN.0001", $"Parameter error: page_number * page_size cannot exceed {m!.OffsetCap}");
+            return;
+        }
+
+        var page = urls.Where(v => (status is null || v.Status == status) && (url is null || v.Record.Url == url)).Skip(skip).Take(take).ToList();
         await Responses.WriteJson(ctx, 200, w =>
         {
             w.WriteStartObject();
-            WriteTaskFields(w, task, counts);
+            WriteTaskFields(w, task.Task, task.Counts, 0, m);
             w.WriteStartArray("urls");
-            foreach (var (r, v) in page)
+            foreach (UrlView v in page)
             {
                 w.WriteStartObject();
-                w.WriteString("id", r.Id.ToString(CultureInfo.InvariantCulture));
-                w.WriteString("url", r.Url);
+                int shape = m?.IdShape(v.Record.Id, o.Seed) ?? 0;
+                if (shape == 0) w.WriteString("id", v.Record.Id.ToString(CultureInfo.InvariantCulture));
+                else if (shape == 1) w.WriteNull("id");
+                w.WriteString("url", v.Record.Url);
                 w.WriteString("status", UrlRecord.Lower(v.Status));
-                w.WriteNumber("create_time", r.CreateTime);
-                w.WriteString("task_id", task.Id.ToString(CultureInfo.InvariantCulture));
-                w.WriteString("task_type", r.TypeUpper);
+                w.WriteNumber("create_time", v.Record.CreateTime);
+                w.WriteString("task_id", task.Task.Id.ToString(CultureInfo.InvariantCulture));
+                w.WriteString("task_type", v.Record.TypeUpper);
                 if (v.Status == UrlStatus.Failed)
                 {
                     w.WriteString("fail_classify", v.FailClassify);

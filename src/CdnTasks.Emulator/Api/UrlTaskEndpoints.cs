@@ -13,7 +13,7 @@ internal static class UrlTaskEndpoints
     /// <summary>Maps the route.</summary>
     public static void Map(IEndpointRouteBuilder app) => app.MapGet("/v1.0/cdn/contentgateway/url-tasks", Handle);
 
-    /// <summary>Parses the url-task filters shared with /_emulator/count (without range rules).</summary>
+    /// <summary>Parses the url-task filters shared with /_emulator/count and the oracle (without range rules).</summary>
     public static (bool? Preheat, UrlStatus? Status, bool? Directory, string? Url) ReadFilters(QueryReader q)
     {
         string? type = q.Choice("task_type", "REFRESH", "PREHEATING");
@@ -57,24 +57,35 @@ internal static class UrlTaskEndpoints
             end = today + MaxSpan;
         }
 
-        long now = RecordStore.Now();
         var filter = new UrlFilter { Start = start, End = end, Preheat = preheat, Status = status, Directory = directory, Url = url };
-        var (total, page) = store.Query(filter, offset, limit, now);
+        UrlPage page = store.QueryUrlTasks(filter, offset, limit, RecordStore.Now(), live: true);
+        Mutation? m = page.Mutation;
+        if (page.OffsetCapped && m!.OffsetCapError)
+        {
+            await Responses.Flat(ctx, 400, "CDN.0001", $"Parameter error: offset cannot exceed {m.OffsetCap}");
+            return;
+        }
+
         await Responses.WriteJson(ctx, 200, w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("total", total);
-            w.WriteNumber("count", page.Count);
+            if (m is null) w.WriteNumber("total", page.Total); else m.WriteTotal(w, page.Total);
+            w.WriteNumber("count", page.Items.Count);
             w.WriteStartArray("result");
-            foreach (UrlRecord r in page)
+            foreach (UrlView v in page.Items)
             {
-                if (r.Dynamic)
+                byte[] json = FragmentOf(v);
+                int shape = m?.IdShape(v.Record.Id, options.Seed) ?? 0;
+                if (shape == 0)
                 {
-                    WriteItem(w, r, r.View(now, options.TaskSeconds, options.FailureRate, options.Seed));
+                    w.WriteRawValue(json, skipInputValidation: true);
                 }
                 else
                 {
-                    w.WriteRawValue(r.Fragment ??= Fragment(r), skipInputValidation: true);
+                    // The fragment starts with {"id":<n>, — replace or drop that member.
+                    int comma = Array.IndexOf(json, (byte)',');
+                    byte[] prefix = shape == 1 ? "{\"id\":null,"u8.ToArray() : "{"u8.ToArray();
+                    w.WriteRawValue([.. prefix, .. json.AsSpan(comma + 1)], skipInputValidation: true);
                 }
             }
 
@@ -83,19 +94,25 @@ internal static class UrlTaskEndpoints
         });
     }
 
-    private static byte[] Fragment(UrlRecord r)
+    /// <summary>The record's JSON as of the snapshot, cached per record until its status changes.</summary>
+    private static byte[] FragmentOf(UrlView v)
     {
+        Tuple<int, byte[]>? cached = v.Record.Fragment;
+        if (cached is not null && cached.Item1 == v.Version) return cached.Item2;
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer, Responses.WriterOptions))
         {
-            WriteItem(w, r, r.View(0, 0, 0, 0));
+            WriteItem(w, v);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        byte[] json = buffer.WrittenSpan.ToArray();
+        v.Record.Fragment = Tuple.Create(v.Version, json);
+        return json;
     }
 
-    private static void WriteItem(Utf8JsonWriter w, UrlRecord r, StatusView v)
+    private static void WriteItem(Utf8JsonWriter w, UrlView v)
     {
+        UrlRecord r = v.Record;
         w.WriteStartObject();
         w.WriteNumber("id", r.Id);
         w.WriteString("url", r.Url);

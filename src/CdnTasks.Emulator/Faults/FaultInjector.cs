@@ -16,7 +16,8 @@ internal enum FaultTiming
 }
 
 /// <summary>
-/// Scripted and random fault injection by 1-based API request number.
+/// Scripted and random fault injection by 1-based request number: a global script numbered by every API
+/// request, and a script per API numbered by that API's own requests.
 /// Kinds: 429, 500, 502, 503, 504, 503pre (= 503), reset, truncate, html (502 text/html), html200,
 /// empty, slow, and the processed-then-failed variants 502post and 504post. For POST requests every kind
 /// except "slow", "502post" and "504post" fails before the task is created (nothing is processed);
@@ -31,24 +32,35 @@ internal sealed class FaultInjector
         "429", "500", "502", "503", "504", "503pre", "502post", "504post", "reset", "truncate", "html", "html200", "empty", "slow",
     };
 
+    /// <summary>One script: numbered faults, random faults, and the request counter they are numbered by.</summary>
+    private sealed class Script
+    {
+        public Dictionary<long, string> Items = new();
+        public double Probability;
+        public string[] Kinds = Array.Empty<string>();
+        public string Text = "";
+        public Random Random = new(0);
+        public long Number;
+    }
+
     private readonly object _gate = new();
     private readonly EmulatorOptions _options;
-    private Dictionary<long, string> _script = new();
-    private double _probability;
-    private string[] _kinds = Array.Empty<string>();
-    private Random _random;
-    private long _number;
+    private Script _global = new();
+    private readonly Script?[] _perApi = new Script?[ApiRoutes.SdkNames.Length];
 
     /// <summary>Creates the injector from the start-up options.</summary>
     public FaultInjector(EmulatorOptions options)
     {
         _options = options;
-        _random = new Random(options.Seed);
-        Configure(options.Faults, options.FaultProbability, options.FaultKinds);
+        string? error = Configure(null, options.Faults, options.FaultProbability, options.FaultKinds);
+        if (error is not null) throw new InvalidOperationException("--Faults/--FaultKinds/--FaultProbability: " + error);
     }
 
-    /// <summary>Replaces the configuration and restarts request numbering; returns an error text or null.</summary>
-    public string? Configure(string? script, double probability, string? kinds)
+    /// <summary>
+    /// Replaces the global script (<paramref name="api"/> null: numbered by every API request) or the script
+    /// of one API (numbered by that API's own requests), and restarts its numbering; returns an error text or null.
+    /// </summary>
+    public string? Configure(ApiKind? api, string? script, double probability, string? kinds)
     {
         var parsed = new Dictionary<long, string>();
         foreach (string item in (script ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -56,7 +68,7 @@ internal sealed class FaultInjector
             string[] p = item.Split(':', 2, StringSplitOptions.TrimEntries);
             if (p.Length != 2 || !long.TryParse(p[0], out long n) || n < 1 || !KnownKinds.Contains(p[1].ToLowerInvariant()))
             {
-                return $"bad fault script item '{item}'";
+                return $"bad fault script item '{item}' (expected n:kind, kinds: {string.Join(", ", KnownKinds)})";
             }
 
             parsed[n] = p[1].ToLowerInvariant();
@@ -67,32 +79,74 @@ internal sealed class FaultInjector
         string? bad = k.FirstOrDefault(x => !KnownKinds.Contains(x));
         if (bad is not null) return $"unknown fault kind '{bad}'";
         if (probability < 0 || probability > 1) return "probability must be between 0 and 1";
+        var next = new Script
+        {
+            Items = parsed, Probability = probability, Kinds = k, Text = script ?? "",
+            Random = new Random(unchecked(_options.Seed + (api is ApiKind a ? (int)a + 1 : 0))),
+        };
         lock (_gate)
         {
-            _script = parsed;
-            _probability = probability;
-            _kinds = k;
-            _number = 0;
-            _random = new Random(_options.Seed);
+            if (api is ApiKind target) _perApi[(int)target] = next; else _global = next;
         }
 
         return null;
     }
 
-    /// <summary>Numbers the next API request and decides its fault (null = none).</summary>
-    public string? Next()
+    /// <summary>Removes every script, global and per API.</summary>
+    public void Clear()
     {
         lock (_gate)
         {
-            long n = ++_number;
-            if (_script.TryGetValue(n, out string? kind)) return kind;
-            if (_probability > 0 && _kinds.Length > 0 && _random.NextDouble() < _probability)
+            _global = new Script();
+            Array.Clear(_perApi);
+        }
+    }
+
+    /// <summary>Numbers the next request of <paramref name="api"/> (globally and per API) and decides its fault (null = none); the API's own script wins.</summary>
+    public string? Next(ApiKind api)
+    {
+        lock (_gate)
+        {
+            string? own = _perApi[(int)api] is Script s ? Draw(s) : null;
+            string? global = Draw(_global);
+            return own ?? global;
+        }
+    }
+
+    private static string? Draw(Script s)
+    {
+        long n = ++s.Number;
+        if (s.Items.TryGetValue(n, out string? kind)) return kind;
+        if (s.Probability > 0 && s.Kinds.Length > 0 && s.Random.NextDouble() < s.Probability) return s.Kinds[s.Random.Next(s.Kinds.Length)];
+        return null;
+    }
+
+    /// <summary>Writes the scripts as GET /_emulator/faults shows them.</summary>
+    public void Write(System.Text.Json.Utf8JsonWriter w)
+    {
+        lock (_gate)
+        {
+            w.WriteStartObject();
+            WriteScript(w, "global", _global);
+            w.WriteStartObject("apis");
+            for (int i = 0; i < _perApi.Length; i++)
             {
-                return _kinds[_random.Next(_kinds.Length)];
+                if (_perApi[i] is Script s) WriteScript(w, ApiRoutes.SdkNames[i], s);
             }
 
-            return null;
+            w.WriteEndObject();
+            w.WriteEndObject();
         }
+    }
+
+    private static void WriteScript(System.Text.Json.Utf8JsonWriter w, string name, Script s)
+    {
+        w.WriteStartObject(name);
+        w.WriteString("script", s.Text);
+        w.WriteNumber("probability", s.Probability);
+        w.WriteString("kinds", string.Join(",", s.Kinds));
+        w.WriteNumber("requests", s.Number);
+        w.WriteEndObject();
     }
 
     /// <summary>Timing class of a kind.</summary>

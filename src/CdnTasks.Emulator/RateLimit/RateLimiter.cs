@@ -22,6 +22,9 @@ internal sealed class RateLimiter
     /// <summary>Creates the limiter.</summary>
     public RateLimiter(EmulatorOptions options) => _options = options;
 
+    /// <summary>Refills every bucket (POST /_emulator/reset).</summary>
+    public void Reset() => _buckets.Clear();
+
     /// <summary>Per-second limit for an API; 0 = unlimited.</summary>
     public int LimitFor(ApiKind api)
     {

@@ -1,6 +1,9 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 namespace CdnTasks.Emulator.Store;
 
+/// <summary>What the generator makes: Records url-task records over Days days ending at AnchorTime (ms), from Seed.</summary>
+internal sealed record GeneratorSettings(int Records, double Days, int Seed, long AnchorTime);
+
 /// <summary>
 /// Deterministic generator of the initial url-task records and their tasks: same Seed, Records, Days and
 /// AnchorTime give identical data.
@@ -48,8 +51,9 @@ internal static class DataGenerator
     }
 
     /// <summary>Generates the records (unsorted) and tasks.</summary>
-    public static (List<UrlRecord> Records, List<TaskInfo> Tasks) Generate(EmulatorOptions o, long anchor)
+    public static (List<UrlRecord> Records, List<TaskInfo> Tasks) Generate(GeneratorSettings o)
     {
+        long anchor = o.AnchorTime;
         var rnd = new Random(o.Seed);
         int remaining = Math.Max(0, o.Records);
         var sizes = new List<int>();
@@ -106,8 +110,8 @@ internal static class DataGenerator
 
                 var r = new UrlRecord
                 {
-                    Id = recordId++, Task = task, Url = url, CreateTime = task.CreateTime, FixedStatus = status,
-                    FixedModifyTime = modify, FixedFailClassify = cls, FixedFailDesc = desc,
+                    Id = recordId++, Task = task, Url = url, CreateTime = task.CreateTime, Status = status,
+                    ModifyTime = modify, FailClassify = cls, FailDesc = desc,
                 };
                 task.Urls.Add(r);
                 records.Add(r);

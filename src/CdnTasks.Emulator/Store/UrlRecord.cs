@@ -1,13 +1,10 @@
 // Copyright (c) CdnTasks contributors. MIT License.
-using System.Security.Cryptography;
-using System.Text;
-
 namespace CdnTasks.Emulator.Store;
 
 /// <summary>URL status as the service reports it.</summary>
 internal enum UrlStatus
 {
-    /// <summary>PROCESSING (only generated records).</summary>
+    /// <summary>PROCESSING.</summary>
     Processing,
     /// <summary>SUCCEED.</summary>
     Succeed,
@@ -20,6 +17,9 @@ internal enum UrlStatus
     /// <summary>PREHEATING.</summary>
     Preheating,
 }
+
+/// <summary>How a URL ends: its final status and, when failed, why.</summary>
+internal readonly record struct Outcome(UrlStatus Status, string? FailClassify, string? FailDesc);
 
 /// <summary>A task: a group of URLs submitted together.</summary>
 internal sealed class TaskInfo
@@ -45,7 +45,16 @@ internal sealed class TaskInfo
     /// <summary>Original request's zh_url_encode flag.</summary>
     public bool ZhUrlEncode { get; init; }
 
-    /// <summary>The task's URL records, in submission order.</summary>
+    /// <summary>Enterprise project the task was created in ("0" = default).</summary>
+    public string EnterpriseProjectId { get; init; } = "0";
+
+    /// <summary>Change-log sequence number of its creation (0 = initial data).</summary>
+    public long InsertSeq { get; set; }
+
+    /// <summary>Change-log sequence number of its deletion; 0 while it exists.</summary>
+    public long DeleteSeq { get; set; }
+
+    /// <summary>The task's URL records in submission order, deleted ones included (see <see cref="UrlRecord.DeleteSeq"/>).</summary>
     public List<UrlRecord> Urls { get; } = new();
 
     /// <summary>"refresh" or "preheating".</summary>
@@ -55,15 +64,15 @@ internal sealed class TaskInfo
     public string FileType => Directory ? "directory" : "file";
 }
 
-/// <summary>Status snapshot of a record at a given time.</summary>
-internal readonly record struct StatusView(UrlStatus Status, long ModifyTime, string? FailClassify, string? FailDesc);
+/// <summary>Status snapshot of a record, taken under the store's lock.</summary>
+internal readonly record struct UrlView(UrlRecord Record, UrlStatus Status, long ModifyTime, string? FailClassify, string? FailDesc, int Version);
 
-/// <summary>One url-task record. Generated records have a fixed status; created ones evolve with time.</summary>
+/// <summary>
+/// One url-task record. Its status is explicit state: it changes only through the store (a life-cycle
+/// step that fell due, a mutation), and every change bumps <see cref="Version"/>.
+/// </summary>
 internal sealed class UrlRecord
 {
-    private static readonly string[] Classes = { "ORIGIN_ERROR", "INNER_ERROR", "UNKNOWN_ERROR" };
-    private static readonly string[] OriginDescs = { "origin server returned 502", "origin server returned 404", "origin connection timed out" };
-
     /// <summary>Record id (unique, grows with time).</summary>
     public long Id { get; init; }
 
@@ -76,58 +85,44 @@ internal sealed class UrlRecord
     /// <summary>Creation time, ms since epoch.</summary>
     public long CreateTime { get; init; }
 
-    /// <summary>True when the status evolves from the creation time (POST-created and arriving records).</summary>
-    public bool Dynamic { get; init; }
+    /// <summary>Current status.</summary>
+    public UrlStatus Status { get; set; }
 
-    /// <summary>Fixed status of generated records.</summary>
-    public UrlStatus FixedStatus { get; init; }
+    /// <summary>Time of the last status change.</summary>
+    public long ModifyTime { get; set; }
 
-    /// <summary>Fixed modify time of generated records.</summary>
-    public long FixedModifyTime { get; init; }
+    /// <summary>Failure class when failed.</summary>
+    public string? FailClassify { get; set; }
 
-    /// <summary>Failure class of generated failed records.</summary>
-    public string? FixedFailClassify { get; init; }
+    /// <summary>Failure description when failed.</summary>
+    public string? FailDesc { get; set; }
 
-    /// <summary>Failure description of generated failed records.</summary>
-    public string? FixedFailDesc { get; init; }
+    /// <summary>Incremented on every status change (invalidates <see cref="Fragment"/>).</summary>
+    public int Version { get; set; }
 
-    /// <summary>Cached JSON fragment of a generated record (url-tasks shape).</summary>
-    public byte[]? Fragment { get; set; }
+    /// <summary>Time of the next life-cycle step; <see cref="long.MaxValue"/> when none is scheduled.</summary>
+    public long DueTime { get; set; } = long.MaxValue;
+
+    /// <summary>Time at which the life cycle ends with <see cref="Final"/>.</summary>
+    public long FinishTime { get; set; }
+
+    /// <summary>The outcome the life cycle ends with.</summary>
+    public Outcome Final { get; set; }
+
+    /// <summary>Change-log sequence number of its creation (0 = initial data).</summary>
+    public long InsertSeq { get; set; }
+
+    /// <summary>Change-log sequence number of its deletion; 0 while it exists.</summary>
+    public long DeleteSeq { get; set; }
+
+    /// <summary>Cached JSON (url-tasks shape) and the <see cref="Version"/> it was built from.</summary>
+    public Tuple<int, byte[]>? Fragment { get; set; }
 
     /// <summary>"REFRESH" or "PREHEATING".</summary>
     public string TypeUpper => Task.Preheat ? "PREHEATING" : "REFRESH";
 
-    /// <summary>Status at <paramref name="now"/>: waiting for the first 20 % of the task time, then refreshing/preheating, then final.</summary>
-    public StatusView View(long now, double taskSeconds, double failureRate, int seed)
-    {
-        if (!Dynamic)
-        {
-            return new StatusView(FixedStatus, FixedModifyTime, FixedFailClassify, FixedFailDesc);
-        }
-
-        long total = (long)(taskSeconds * 1000);
-        long elapsed = now - CreateTime;
-        if (elapsed < total / 5)
-        {
-            return new StatusView(UrlStatus.Waiting, CreateTime, null, null);
-        }
-
-        if (elapsed < total)
-        {
-            return new StatusView(Task.Preheat ? UrlStatus.Preheating : UrlStatus.Refreshing, CreateTime + total / 5, null, null);
-        }
-
-        byte[] h = SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}|{Url}|{Task.Id}"));
-        double u = BitConverter.ToUInt64(h, 0) / 18446744073709551616.0;
-        if (u < failureRate)
-        {
-            int c = h[8] % 3;
-            string desc = c == 0 ? OriginDescs[h[9] % OriginDescs.Length] : c == 1 ? "internal error on edge node" : "unknown error";
-            return new StatusView(UrlStatus.Failed, CreateTime + total, Classes[c], desc);
-        }
-
-        return new StatusView(UrlStatus.Succeed, CreateTime + total, null, null);
-    }
+    /// <summary>Snapshot of the current status (call under the store's lock).</summary>
+    public UrlView View() => new(this, Status, ModifyTime, FailClassify, FailDesc, Version);
 
     /// <summary>Whether a status is final.</summary>
     public static bool IsFinal(UrlStatus s) => s is UrlStatus.Succeed or UrlStatus.Failed;
@@ -144,20 +139,32 @@ internal sealed class UrlRecord
     };
 
     /// <summary>Lower-case wire name.</summary>
-    public static string Lower(UrlStatus s) => Upper(s).ToLowerInvariant();
-
-    /// <summary>Parses a status filter case-insensitively.</summary>
-    public static bool TryParse(string value, out UrlStatus status)
+    public static string Lower(UrlStatus s) => s switch
     {
-        switch (value.ToLowerInvariant())
+        UrlStatus.Processing => "processing",
+        UrlStatus.Succeed => "succeed",
+        UrlStatus.Failed => "failed",
+        UrlStatus.Waiting => "waiting",
+        UrlStatus.Refreshing => "refreshing",
+        _ => "preheating",
+    };
+
+    /// <summary>Parses a status word case-insensitively.</summary>
+    public static bool TryParse(string value, out UrlStatus status) => TryParse(value, StringComparison.OrdinalIgnoreCase, out status);
+
+    /// <summary>Parses a status word with the given comparison of its lower-case names.</summary>
+    public static bool TryParse(string value, StringComparison comparison, out UrlStatus status)
+    {
+        foreach (UrlStatus s in Enum.GetValues<UrlStatus>())
         {
-            case "processing": status = UrlStatus.Processing; return true;
-            case "succeed": status = UrlStatus.Succeed; return true;
-            case "failed": status = UrlStatus.Failed; return true;
-            case "waiting": status = UrlStatus.Waiting; return true;
-            case "refreshing": status = UrlStatus.Refreshing; return true;
-            case "preheating": status = UrlStatus.Preheating; return true;
-            default: status = default; return false;
+            if (string.Equals(Lower(s), value, comparison))
+            {
+                status = s;
+                return true;
+            }
         }
+
+        status = default;
+        return false;
     }
 }
