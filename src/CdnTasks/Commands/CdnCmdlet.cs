@@ -367,7 +367,7 @@ namespace CdnTasks.Commands
         {
             foreach (PagingGap gap in pager.Gaps)
             {
-                string how = gap.Missing.HasValue ? string.Format(CultureInfo.InvariantCulture, "Up to {0:N0} {1}", gap.Missing.Value, progress.Unit) : "Some " + progress.Unit;
+                string how = gap.Missing.HasValue ? string.Format(CultureInfo.InvariantCulture, "At least {0:N0} {1}", gap.Missing.Value, progress.Unit) : "Some " + progress.Unit;
                 string range = gap.Window.Equals(TimeWindows.Unordered)
                     ? string.Empty
                     : $" created from {TimeWindows.Format(gap.Window.StartMs)} to {TimeWindows.Format(gap.Window.EndMs)}";

@@ -170,7 +170,13 @@ namespace CdnTasks.Tests.Paging
 
             PagingGap gap = Assert.Single(pager.Gaps);
             Assert.Equal(new TimeWindow(5000, 5001), gap.Window);
-            Assert.Contains("kept changing", gap.Reason);
+            Assert.Contains("changed between every request", gap.Reason);
+            // It says how many at least: the records the service still had at that millisecond, less those written.
+            int written = records.Count(r => r.Time == 5000);
+            int lostForGood = service.Stable().Count(r => r.Time == 5000 && !records.Any(w => w.RealId == r.RealId));
+            Assert.True(lostForGood > 0);
+            Assert.NotNull(gap.Missing);
+            Assert.True(gap.Missing.Value >= 1 && gap.Missing.Value <= lostForGood, $"missing {gap.Missing}, lost for good {lostForGood}, written {written}");
             Assert.Equal(older.RealId, records.Last().RealId);
             Assert.Equal(records.Count, records.Select(r => r.RealId).Distinct().Count());
         }

@@ -132,6 +132,9 @@ namespace CdnTasks.Api.Paging
         public int RecordsPerPageAhead => Math.Max(1, _pageCap - 1);
 
         private long? _remaining;
+        private long? _lastTotal;
+        private bool _outOfOrderReported;
+        private PendingGap _givenUp;
 
         /// <summary>
         /// Plans the next request when <paramref name="pagesInFlight"/> of this cursor's pages are already asked for and not
@@ -201,6 +204,8 @@ namespace CdnTasks.Api.Paging
             int count = items.Count;
             PageRequest request = ask.Request;
             long? total = _trust.Check(page.Total, request.Offset + count);
+            ReportGivenUp(total);
+            _lastTotal = total;
             bool firstAnswer = !_started;
             _started = true;
             if (firstAnswer)
@@ -256,7 +261,12 @@ namespace CdnTasks.Api.Paging
 
                 if (_hasAnchor && time > _frontier)
                 {
-                    _reportGap(new PagingGap(_window, null, $"the service answered a record created at {Describe(time)} after one created at {Describe(_frontier)}, not newest first"));
+                    if (!_outOfOrderReported)
+                    {
+                        _outOfOrderReported = true;
+                        _reportGap(new PagingGap(_window, null, $"the service answered a record created at {Describe(time)} after one created at {Describe(_frontier)}, not newest first, so records between them may have been passed over"));
+                    }
+
                     continue;
                 }
 
@@ -331,6 +341,24 @@ namespace CdnTasks.Api.Paging
             Done = true;
             Generation++;
             _ties.Clear();
+            ReportGivenUp(null);
+        }
+
+        /// <summary>
+        /// Reports a millisecond given up, once the answer after it tells how many of its records at least were not read:
+        /// the total up to and including that millisecond, minus the total before it, minus the records of it written.
+        /// </summary>
+        private void ReportGivenUp(long? totalBefore)
+        {
+            PendingGap gap = _givenUp;
+            if (gap == null)
+            {
+                return;
+            }
+
+            _givenUp = null;
+            long? missing = gap.TotalThrough.HasValue && totalBefore.HasValue ? Math.Max(0, gap.TotalThrough.Value - totalBefore.Value - gap.Written) : (long?)null;
+            _reportGap(new PagingGap(new TimeWindow(gap.Time, gap.Time + 1), missing, $"the records created at {Describe(gap.Time)} changed between every request ({MaxRestarts} attempts to read them again), so they were given up"));
         }
 
         /// <summary>The anchor is not where the request expected it: records before it moved or it left the filter.</summary>
@@ -350,8 +378,9 @@ namespace CdnTasks.Api.Paging
                 return;
             }
 
-            // The records of that millisecond changed between every request: give them up and read on after them.
-            _reportGap(new PagingGap(new TimeWindow(_frontier, _frontier + 1), null, $"the records created at {Describe(_frontier)} kept changing between requests ({MaxRestarts} attempts)"));
+            // The records of that millisecond changed between every request: give them up and read on after them (reported
+            // with the next answer, whose total tells how many were not read).
+            _givenUp = new PendingGap(_frontier, _lastTotal, _ties.Written);
             _skipFrontier = true;
             _restarts = 0;
             _next = Proof.FromTop;
@@ -381,6 +410,23 @@ namespace CdnTasks.Api.Paging
 
             return -1;
         }
+    }
+
+    /// <summary>A millisecond whose records were given up: its time, the total through it, and how many of it were written.</summary>
+    internal sealed class PendingGap
+    {
+        public PendingGap(long time, long? totalThrough, long written)
+        {
+            Time = time;
+            TotalThrough = totalThrough;
+            Written = written;
+        }
+
+        public long Time { get; }
+
+        public long? TotalThrough { get; }
+
+        public long Written { get; }
     }
 
     /// <summary>

@@ -101,7 +101,7 @@ namespace CdnTasks.Api.Paging
         /// <summary>Gets the time range whose records may be incomplete.</summary>
         public TimeWindow Window { get; }
 
-        /// <summary>Gets how many records may be missing, or null when not known.</summary>
+        /// <summary>Gets how many records at least were not read, or null when not known.</summary>
         public long? Missing { get; }
 
         /// <summary>Gets what went wrong, in a sentence.</summary>

@@ -18,9 +18,13 @@ namespace CdnTasks.Api.Paging
         /// <summary>Gets how many keys are held.</summary>
         public int Count => _counts.Count;
 
+        /// <summary>Gets how many records of the millisecond were written.</summary>
+        public long Written { get; private set; }
+
         /// <summary>Forgets everything: the cursor moved to an older millisecond.</summary>
         public void Clear()
         {
+            Written = 0;
             if (_counts.Count > 0)
             {
                 _counts.Clear();
@@ -46,6 +50,7 @@ namespace CdnTasks.Api.Paging
             if (isNew)
             {
                 written++;
+                Written++;
             }
 
             _counts[key] = (written << 32) | read;
