@@ -88,6 +88,10 @@ namespace CdnTasks.Api.Paging
         private bool _skipFrontier;
         private int _restarts;
         private int _pageCap;
+        private long? _remaining;
+        private long? _lastTotal;
+        private bool _outOfOrderReported;
+        private PendingGap _givenUp;
 
         /// <param name="window">The window, [start, end).</param>
         /// <param name="pageSize">Records per request.</param>
@@ -130,11 +134,6 @@ namespace CdnTasks.Api.Paging
 
         /// <summary>Gets the records a page planned ahead of the answers is expected to bring.</summary>
         public int RecordsPerPageAhead => Math.Max(1, _pageCap - 1);
-
-        private long? _remaining;
-        private long? _lastTotal;
-        private bool _outOfOrderReported;
-        private PendingGap _givenUp;
 
         /// <summary>
         /// Plans the next request when <paramref name="pagesInFlight"/> of this cursor's pages are already asked for and not
@@ -392,9 +391,11 @@ namespace CdnTasks.Api.Paging
         /// <summary>The index of the anchor in the answer: where expected, after it (records added before it), or before it.</summary>
         private int FindAnchor(IReadOnlyList<T> items, int expectedAt)
         {
+            bool IsAnchor(T item) => _keyOf(item).Equals(_anchor) && (_timeOf(item) ?? _frontier) == _frontier;
+
             for (int index = Math.Max(0, expectedAt); index < items.Count; index++)
             {
-                if (_keyOf(items[index]).Equals(_anchor) && (_timeOf(items[index]) ?? _frontier) == _frontier)
+                if (IsAnchor(items[index]))
                 {
                     return index;
                 }
@@ -402,7 +403,7 @@ namespace CdnTasks.Api.Paging
 
             for (int index = Math.Min(expectedAt, items.Count) - 1; index >= 0; index--)
             {
-                if (_keyOf(items[index]).Equals(_anchor) && (_timeOf(items[index]) ?? _frontier) == _frontier)
+                if (IsAnchor(items[index]))
                 {
                     return index;
                 }

@@ -98,17 +98,11 @@ namespace CdnTasks.Api.Paging
         /// <summary>Gets the number of windows.</summary>
         public int WindowCount => _windows.Count;
 
-        /// <summary>Gets the windows.</summary>
-        public IReadOnlyList<TimeWindow> Windows => _windows;
-
         /// <summary>Gets the records that could not be read.</summary>
         public IReadOnlyList<PagingGap> Gaps => _gaps;
 
         /// <summary>Gets how many record keys are remembered now for de-duplication (only records that can be read twice).</summary>
         public int RememberedKeys => _readers.Sum(r => r.Cursor.RememberedKeys);
-
-        /// <summary>Gets a value indicating whether the service's totals are still believed.</summary>
-        public bool TotalsBelieved => _trust.Believed;
 
         /// <summary>Gets a value indicating whether records may follow those handed out (the reading stopped at <see cref="First"/>).</summary>
         public bool MayHaveMore => _readers.Any(r => !r.Cursor.Done || r.Ready.Count > 0) || _nextWindow < _windows.Count;
@@ -197,7 +191,7 @@ namespace CdnTasks.Api.Paging
             using (var throttle = new SemaphoreSlim(Math.Max(1, Concurrency)))
             {
                 var counts = new List<Task>();
-                for (int i = 0; i < _windows.Count; i++)
+                for (int i = 0; i < _windows.Count && !counts.Any(t => t.IsFaulted || t.IsCanceled); i++)
                 {
                     if (_windowTotals[i].HasValue)
                     {
