@@ -2,6 +2,7 @@
 
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace CdnTasks.Api.Paging
 {
@@ -197,6 +198,7 @@ namespace CdnTasks.Api.Paging
         /// Takes the answer to <paramref name="ask"/> (answers are absorbed in the order asked) and adds the records to
         /// write to <paramref name="output"/>, in order.
         /// </summary>
+        [MethodImpl((MethodImplOptions)512)] // AggressiveOptimization: runs once per record; not in netstandard2.0's enum
         public void Absorb(Ask ask, Page<T> page, List<T> output)
         {
             IReadOnlyList<T> items = page.Items;

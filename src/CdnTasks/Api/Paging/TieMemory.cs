@@ -2,6 +2,7 @@
 
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 
 namespace CdnTasks.Api.Paging
 {
@@ -41,6 +42,7 @@ namespace CdnTasks.Api.Paging
         }
 
         /// <summary>Counts one record read with this key; true when it is new (to be written).</summary>
+        [MethodImpl((MethodImplOptions)512)] // AggressiveOptimization: runs once per record
         public bool IsNew(RecordKey key)
         {
             _counts.TryGetValue(key, out long packed);
