@@ -73,7 +73,7 @@ Describe 'Emulator control helpers' {
         $task | Should -BeNullOrEmpty
         $failure | Should -Not -BeNullOrEmpty
         "$($failure[0])" | Should -Match '503|unavailable'
-        (Clear-CdnCache -Url 'https://www.example.com/x.png' -Force).Id | Should -Not -BeNullOrEmpty
+        (Clear-CdnCache -Url 'https://www.example.com/x.png' -Force).TaskId | Should -Not -BeNullOrEmpty
         @(Get-CdnEmulatorTask $emulator) | Should -HaveCount 1
     }
 

@@ -43,8 +43,8 @@ Describe 'Get-CdnUrlTask -Status failed -All | Export-Csv (the used-by line)' {
         $rows.Count | Should -BeGreaterOrEqual $fewest
         $rows.Count | Should -BeLessOrEqual $most
 
-        ($rows[0].PSObject.Properties.Name -join ',') | Should -Be 'Id,TaskId,Url,Status,TaskType,FileType,Mode,CreateTime,ModifyTime,FailClassify,FailDesc'
-        $rows.Status | Sort-Object -Unique | Should -Be 'failed'
+        ($rows[0].PSObject.Properties.Name -join ',') | Should -Be 'Id,TaskId,Url,Status,TaskType,FileType,Mode,CreateTime,CreateTimeUtc,ModifyTime,ModifyTimeUtc'
+        $rows.Status | Sort-Object -Unique | Should -BeExactly 'Failed'
         ($rows.Id | Sort-Object -Unique).Count | Should -Be $rows.Count
         $rows | Where-Object { -not $_.Url -or -not $_.CreateTime } | Should -BeNullOrEmpty
     }
@@ -70,7 +70,9 @@ Describe 'Get-CdnUrlTask -Status failed -All | Export-Csv (the used-by line)' {
         $times = $records.CreateTime
         for ($i = 1; $i -lt $times.Count; $i++) { $times[$i] | Should -BeLessOrEqual $times[$i - 1] }
         $records[0] | Should -BeOfType ([CdnTasks.CdnUrlTask])
-        $records[0].CreateTime.Kind | Should -Be ([DateTimeKind]::Utc)
+        $records[0].CreateTime.Kind | Should -Be ([DateTimeKind]::Local)
+        $records[0].CreateTimeUtc.Kind | Should -Be ([DateTimeKind]::Utc)
+        $records[0].CreateTime.ToUniversalTime() | Should -Be $records[0].CreateTimeUtc
     }
 }
 
@@ -176,15 +178,15 @@ Describe 'Filters' {
         $expected = Get-CdnEmulatorCount $emulator -Query ($rangeQuery + @{ status = 'succeed'; task_type = 'PREHEATING'; file_type = 'file' })
         $records = @(Get-CdnUrlTask -Status SUCCEED -TaskType preheating -FileType FILE -All -StartTime $rangeStart -EndTime $rangeEnd)
         $records.Count | Should -Be $expected
-        $records.Status | Sort-Object -Unique | Should -BeExactly 'succeed'
-        $records.TaskType | Sort-Object -Unique | Should -BeExactly 'Preheating'
-        $records.FileType | Sort-Object -Unique | Should -BeExactly 'file'
+        $records.Status | Sort-Object -Unique | Should -BeExactly 'Succeeded'
+        $records.TaskType | Sort-Object -Unique | Should -BeExactly 'Prefetch'
+        $records.FileType | Sort-Object -Unique | Should -BeExactly 'File'
     }
 
     It 'returns directories with their purge mode' {
-        $records = @(Get-CdnUrlTask -FileType directory -All -StartTime $rangeStart -EndTime $rangeEnd)
+        $records = @(Get-CdnUrlTask -FileType Directory -All -StartTime $rangeStart -EndTime $rangeEnd)
         $records.Count | Should -BeGreaterThan 0
-        $records.Mode | Sort-Object -Unique | ForEach-Object { $_ | Should -BeIn 'all', 'detect_modify_refresh' }
+        $records.Mode | Sort-Object -Unique | ForEach-Object { $_ | Should -BeIn 'All', 'DetectModifyRefresh' }
         $records.Url | ForEach-Object { $_ | Should -Match '/$' }
     }
 }
@@ -197,7 +199,7 @@ Describe 'Bad input is refused before any request' {
         @{ Name = 'page size 0'; Call = { Get-CdnUrlTask -PageSize 0 }; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
         @{ Name = 'page size 101'; Call = { Get-CdnUrlTask -PageSize 101 }; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
         @{ Name = 'unknown status'; Call = { Get-CdnUrlTask -Status done }; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
-        @{ Name = 'unknown task type'; Call = { Get-CdnUrlTask -TaskType purge }; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
+        @{ Name = 'unknown task type'; Call = { Get-CdnUrlTask -TaskType erase }; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
         @{ Name = 'relative URL'; Call = { Get-CdnUrlTask -Url 'www.example.com/a.png' }; Id = 'InvalidUrl'; Category = 'InvalidArgument' }
         @{ Name = 'ftp URL'; Call = { Get-CdnUrlTask -Url 'ftp://www.example.com/a.png' }; Id = 'InvalidUrl'; Category = 'InvalidArgument' }
         @{ Name = 'plain http to a remote endpoint'; Call = { Get-CdnUrlTask -Endpoint 'http://cdn.example.com' }; Id = 'InvalidConfiguration'; Category = 'InvalidArgument' }

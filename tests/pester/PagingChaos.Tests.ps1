@@ -62,7 +62,7 @@ BeforeAll {
         $ever = @{}; foreach ($entry in $Oracle.ever) { $ever["$($entry.id)"] = $true }
         $seen = @{}; $duplicated = 0; $foreign = 0
         foreach ($record in $Written) {
-            $id = if ($Tasks) { "$($record.Id)" } elseif ($record.Id -ne 0) { "$($record.Id)" } else { '' }
+            $id = if ($Tasks) { if ($record.TaskId -ne 0) { "$($record.TaskId)" } else { '' } } elseif ($record.Id -ne 0) { "$($record.Id)" } else { '' }
             if (-not $id) {
                 $key = if ($Tasks) { "$(ConvertTo-Ms $record.CreateTime)" } else { "$($record.Url)|$(ConvertTo-Ms $record.CreateTime)" }
                 $queue = $byContent[$key]
@@ -210,7 +210,7 @@ Describe 'An anomaly the module cannot recover from is an error record' {
 Describe 'One wrong key, one 401' {
     BeforeAll {
         Reset-CdnEmulator $emulator -Records 2000 -Days 7 -Seed 9
-        $script:someTask = "$((Get-CdnTask -First 1).Id)"
+        $script:someTask = "$((Get-CdnTask -First 1).TaskId)"
         $env:CDNTASKS_CONCURRENCY = '4'
     }
     AfterEach {
@@ -230,7 +230,7 @@ Describe 'One wrong key, one 401' {
         'Get-CdnUrlTask -TaskId $someTask -Status failed -All -IncludeTotalCount'
         'Get-CdnTask'
         'Get-CdnTask -All -IncludeTotalCount'
-        'Get-CdnTask -StartTime (Get-Date).AddDays(-7) -Status Done -All'
+        'Get-CdnTask -StartTime (Get-Date).AddDays(-7) -Status Completed -All'
         'Get-CdnTask -SortBy Total -Descending -All'
         'Get-CdnTask -Id $someTask, 400002, 400003'
     ) {

@@ -8,16 +8,21 @@ BeforeDiscovery {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     $module = Import-CdnTasksModule
 
-    # The closed sets and what completion must offer for them.
+    # The closed sets and what completion must offer for them: one spelling per value, the module's word.
     $closedSets = @{
         Region   = @('ap-southeast-1', 'cn-north-1', 'eu-west-101')
-        Status   = @('failed', 'preheating', 'processing', 'refreshing', 'succeed', 'waiting')
-        TaskType = @('Preheating', 'Refresh')
-        FileType = @('directory', 'file')
-        Mode     = @('all', 'detect_modify_refresh')
+        Status   = @('Failed', 'Prefetching', 'Processing', 'Purging', 'Succeeded', 'Waiting')
+        TaskType = @('Prefetch', 'Purge')
+        FileType = @('Directory', 'File')
+        Mode     = @('All', 'DetectModifyRefresh')
+        SortBy   = @('CreateTime', 'Failed', 'Processing', 'Succeeded', 'TaskType', 'Total')
     }
-    # Task-level status (Get-CdnTask) is a different set from the URL-level status.
-    $perCommand = @{ 'Get-CdnTask:Status' = @('Done', 'InProcess') }
+    # Task-level status (Get-CdnTask) is a different set from the URL-level status; prefetch takes files only.
+    $perCommand = @{
+        'Get-CdnTask:Status'       = @('Completed', 'Running')
+        'Import-CdnCache:FileType' = @('File')
+        'Set-CdnConfig:RateLimit'  = @('default', 'off')
+    }
 
     $script:completionCases = foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
         foreach ($parameter in $command.Parameters.Values | Sort-Object Name) {
@@ -120,21 +125,21 @@ Describe 'Wait-CdnTask progress' {
     BeforeAll {
         # The emulator's tasks take two seconds; polling every 0.2 s gives several progress updates.
         $script:task = Clear-CdnCache -Url 'https://www.example.com/progress/a.png', 'https://www.example.com/progress/b.png' -Force
-        $script:wait = Invoke-InProcess "Wait-CdnTask -Id $($task.Id) -PollIntervalSec 0.2"
+        $script:wait = Invoke-InProcess "Wait-CdnTask -TaskId $($task.TaskId) -PollIntervalSec 0.2"
         # A second task, still running when the silent wait starts (the first one is done by then).
         $script:silentTask = Clear-CdnCache -Url 'https://www.example.com/progress/c.png' -Force
-        $script:silentWait = Invoke-InProcess "`$ProgressPreference = 'SilentlyContinue'`nWait-CdnTask -Id $($silentTask.Id) -PollIntervalSec 0.2"
+        $script:silentWait = Invoke-InProcess "`$ProgressPreference = 'SilentlyContinue'`nWait-CdnTask -TaskId $($silentTask.TaskId) -PollIntervalSec 0.2"
     }
 
     It 'writes the finished task' {
         $wait.Errors | Should -BeNullOrEmpty
         $wait.Output.Count | Should -Be 1
-        $wait.Output[0].Id | Should -Be $task.Id
+        $wait.Output[0].TaskId | Should -Be $task.TaskId
     }
 
     It 'reports a parent record "Wait-CdnTask" and a child record for the task' {
         $parent = @($wait.Progress | Where-Object { $_.Activity -eq 'Wait-CdnTask' -and $_.RecordType -eq 'Processing' })
-        $child = @($wait.Progress | Where-Object { $_.Activity -like "CDN task $($task.Id) *" })
+        $child = @($wait.Progress | Where-Object { $_.Activity -like "CDN task $($task.TaskId) *" })
         # The first poll comes well within the two seconds the task takes.
         $parent.Count | Should -BeGreaterThan 0
         $parent[0].StatusDescription | Should -Match '^Waiting for 1 CDN task: 0 done, 1 running$'
@@ -150,7 +155,7 @@ Describe 'Wait-CdnTask progress' {
     It 'writes no progress when $ProgressPreference is SilentlyContinue' {
         $silentWait.Errors | Should -BeNullOrEmpty
         $silentWait.Output.Count | Should -Be 1
-        $silentWait.Output[0].Id | Should -Be $silentTask.Id
+        $silentWait.Output[0].TaskId | Should -Be $silentTask.TaskId
         $silentWait.Progress | Should -BeNullOrEmpty
     }
 }
@@ -184,13 +189,23 @@ Describe 'The format file' {
         foreach ($view in $views) { $outputTypes | Should -Contain $view.ViewSelectedBy.TypeName -Because "view $($view.Name) selects a type no cmdlet declares" }
     }
 
-    It 'renders Get-CdnUrlTask records as a table and as a list' {
+    It 'renders Get-CdnUrlTask records as a table (local times with their offset) and as a list' {
         $records = @(Get-CdnUrlTask -First 3)
         $table = $records | Format-Table | Out-String -Width 200
-        $table | Should -Match 'CreateTime \(UTC\)\s+Status\s+TaskType\s+FileType\s+TaskId\s+Url'
+        $table | Should -Match 'CreateTime\s+Status\s+TaskType\s+FileType\s+TaskId\s+Url'
+        $table | Should -Match ([regex]::Escape($records[0].CreateTime.ToString('yyyy-MM-dd HH:mm:ss zzz', [cultureinfo]::InvariantCulture)))
         $list = $records | Format-List | Out-String -Width 200
-        $list | Should -Match '(?m)^FailDesc\s*:'
+        $list | Should -Match '(?m)^CreateTimeUtc\s*:'
         $list | Should -Match '(?m)^ModifyTime\s*:'
+    }
+
+    It 'renders Get-CdnUrlTask -TaskId records and tasks as tables and lists' {
+        $task = Get-CdnTask -First 1
+        $details = @(Get-CdnUrlTask -TaskId $task.TaskId)
+        ($details | Format-Table | Out-String -Width 200) | Should -Match 'CreateTime\s+Status\s+FailureClass\s+TaskId\s+Url'
+        ($details | Format-List | Out-String -Width 200) | Should -Match '(?m)^FailureReason\s*:'
+        ($task | Format-Table | Out-String -Width 200) | Should -Match 'CreateTime\s+TaskId\s+TaskType\s+FileType\s+Status\s+Total'
+        ($task | Format-List | Out-String -Width 200) | Should -Match '(?m)^CreateTimeUtc\s*:'
     }
 
     It 'shows Get-CdnConfig as a list by default and as a table with Format-Table' {

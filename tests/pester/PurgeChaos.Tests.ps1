@@ -85,13 +85,13 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
 
         $run.Errors | Should -BeNullOrEmpty
         $run.Tasks | Should -HaveCount 3
-        @($run.Tasks.UrlCount) | Should -Be @(1000, 1000, 500)
+        @($run.Tasks.Total) | Should -Be @(1000, 1000, 500)
         $run.Retries | Should -Be $Retries
         $run.Warnings | Should -HaveCount 1
         (Get-CdnEmulatorStats $emulator).requests.'refresh-tasks' | Should -Be (3 + $Retries)
         $new = @(Get-CreatedTask | Where-Object { $_.id -notin $before.id })
         $new | Should -HaveCount 3
-        @($new.id | Sort-Object) | Should -Be @($run.Tasks.Id | Sort-Object)
+        @($new.id | Sort-Object) | Should -Be @($run.Tasks.TaskId | ForEach-Object { "$_" } | Sort-Object)
         $counts = Get-UrlTaskCount $new
         $counts.Count | Should -Be 2500
         @($counts.Values | Where-Object { $_ -ne 1 }) | Should -BeNullOrEmpty
@@ -116,7 +116,7 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         (Get-CdnEmulatorStats $emulator).requests.'refresh-tasks' | Should -Be 3
         $run.Retries | Should -Be 0
         $run.Tasks | Should -HaveCount 2
-        @($run.Tasks.UrlCount) | Should -Be @(1000, 500)
+        @($run.Tasks.Total) | Should -Be @(1000, 500)
 
         $run.Errors | Should -HaveCount 1
         $failure = $run.Errors[0]
@@ -149,7 +149,7 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         $requestErrors | Should -HaveCount 1
         @($requestErrors[0].TargetObject) | Should -Be @($urls[1000..1999])
         $run.Tasks | Should -HaveCount 2
-        @($run.Tasks.Status | Sort-Object -Unique) | Should -Be 'Done'
+        @($run.Tasks.Status | Sort-Object -Unique) | Should -Be 'Completed'
         @($run.Tasks.Total) | Should -Be @(1000, 500)
         (Get-CdnEmulatorStats $emulator).requests.'refresh-tasks' | Should -Be 3
     }
@@ -161,7 +161,7 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         $failures = $null
         $tasks = $urls | Import-CdnCache -Force -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $tasks | Should -HaveCount 1
-        $tasks[0].TaskType | Should -Be 'Preheating'
+        $tasks[0].TaskType | Should -Be 'Prefetch'
         $failures | Should -HaveCount 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0201,CdnTasks.Commands.ImportCdnCacheCommand'
         @($failures[0].TargetObject) | Should -Be @($urls[1000..1499])
@@ -203,7 +203,7 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         @($run.Errors[2].TargetObject) | Should -Be @($items[1500..1529].Url)
         # The resubmit hint carries the request's own options: directories with their mode.
         $run.Errors[0].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('$e.TargetObject | Clear-CdnCache (with $e this error'))
-        $run.Errors[2].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('$e.TargetObject | Clear-CdnCache -FileType directory -Mode detect_modify_refresh (with'))
+        $run.Errors[2].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('$e.TargetObject | Clear-CdnCache -FileType Directory -Mode DetectModifyRefresh (with'))
         $run.Errors[2].ErrorDetails.RecommendedAction | Should -Not -Match 'Get-CdnUrlTask'
         (Get-CdnEmulatorStats $emulator).totalRequests | Should -Be 0
     }
@@ -228,7 +228,7 @@ Describe 'Clear-CdnCache: a multi-batch purge under mixed faults' {
             foreach ($task in $created) { $byId[$task.id] = $task }
             $inCreated = Get-UrlTaskCount $created
             $written = [System.Collections.Generic.List[string]]::new()
-            foreach ($task in $run.Tasks) { if ($byId.ContainsKey($task.Id)) { $written.AddRange([string[]]@($byId[$task.Id].urls)) } }
+            foreach ($task in $run.Tasks) { if ($byId.ContainsKey("$($task.TaskId)")) { $written.AddRange([string[]]@($byId["$($task.TaskId)"].urls)) } }
             $inErrors = [System.Collections.Generic.List[string]]::new()
             foreach ($failure in $run.Errors) { $inErrors.AddRange([string[]]@($failure.TargetObject)) }
             $processedInErrors = @($inErrors | Where-Object { $inCreated.ContainsKey($_) }).Count
@@ -269,11 +269,11 @@ Describe 'Clear-CdnCache: a multi-batch purge under mixed faults' {
             $run = $Figures.Run
             # No URL submitted twice: no URL in two created tasks, no task written twice.
             @($Figures.InCreated.Values | Where-Object { $_ -ne 1 }) | Should -BeNullOrEmpty
-            @($run.Tasks.Id | Sort-Object -Unique).Count | Should -Be $run.Tasks.Count
+            @($run.Tasks.TaskId | Sort-Object -Unique).Count | Should -Be $run.Tasks.Count
             # Every task written was created, and holds exactly the URLs it claims.
             foreach ($task in $run.Tasks) {
-                $Figures.Created.id | Should -Contain $task.Id
-                @(($Figures.Created | Where-Object id -EQ $task.Id).urls).Count | Should -Be $task.UrlCount
+                $Figures.Created.id | Should -Contain "$($task.TaskId)"
+                @(($Figures.Created | Where-Object id -EQ "$($task.TaskId)").urls).Count | Should -Be $task.Total
             }
             # Every URL is either in exactly one written task or in exactly one error's TargetObject.
             $seen = [System.Collections.Generic.Dictionary[string, int]]::new([StringComparer]::Ordinal)
@@ -341,9 +341,9 @@ Describe 'Clear-CdnCache: a multi-batch purge under mixed faults' {
         $errors[2].Exception.StatusCode | Should -Be 504
         @($errors[2].TargetObject) | Should -Be @($all[5000..5099])
         $errors[2].ErrorDetails.Message | Should -Match 'Request 6 of 8 \(100 directory URLs'
-        $errors[2].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('Clear-CdnCache -FileType directory'))
-        @($figures.Run.Tasks.UrlCount) | Should -Be @(1000, 1000, 1000, 100, 50)
-        @($figures.Run.Tasks.FileType) | Should -Be @('file', 'file', 'file', 'directory', 'directory')
+        $errors[2].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('Clear-CdnCache -FileType Directory'))
+        @($figures.Run.Tasks.Total) | Should -Be @(1000, 1000, 1000, 100, 50)
+        @($figures.Run.Tasks.FileType) | Should -BeExactly @('File', 'File', 'File', 'Directory', 'Directory')
         $figures.Run.Warnings | Should -HaveCount 1
     }
 

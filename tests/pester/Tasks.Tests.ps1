@@ -26,15 +26,16 @@ AfterAll {
 }
 
 Describe 'Get-CdnQuota' {
-    It 'writes typed quotas for file_refresh, dir_refresh and preheat that count down as URLs are submitted' {
+    It 'writes typed quotas FilePurge, DirectoryPurge and Prefetch (file_refresh, dir_refresh, preheat) that count down as URLs are submitted' {
         $before = Get-CdnQuota
         $before | Should -BeOfType ([CdnTasks.CdnQuota])
-        @($before.Type) | Should -Be @('file_refresh', 'dir_refresh', 'preheat')
+        @($before.Type) | Should -Be @('FilePurge', 'DirectoryPurge', 'Prefetch')
         foreach ($q in $before) { $q.Remaining | Should -Be ($q.Limit - $q.Used) }
         $null = New-Urls 7 'quota' | Clear-CdnCache
-        $after = Get-CdnQuota -Type file_refresh
-        $after.Used | Should -Be ((@($before | Where-Object Type -EQ 'file_refresh')[0]).Used + 7)
-        (Get-CdnQuota -Type '*refresh').Type | Should -Be @('file_refresh', 'dir_refresh')
+        $after = Get-CdnQuota -Type FilePurge
+        $after.Used | Should -Be ((@($before | Where-Object Type -EQ 'FilePurge')[0]).Used + 7)
+        (Get-CdnQuota -Type '*Purge').Type | Should -Be @('FilePurge', 'DirectoryPurge')
+        (Get-CdnQuota -Type '*refresh').Type | Should -Be @('FilePurge', 'DirectoryPurge')
     }
 }
 
@@ -49,9 +50,9 @@ Describe 'Get-CdnTask' {
         $rows = Import-Csv "$TestDrive/tasks.csv"
         $rows.Count | Should -BeGreaterThan 100
         "Total count: $($rows.Count)" | Should -Be $total
-        @($rows.Id | Select-Object -Unique).Count | Should -Be $rows.Count
-        ($rows[0].PSObject.Properties.Name -join ',') | Should -Be 'Id,TaskId,TaskType,Status,FileType,Processing,Succeeded,Failed,Total,CreateTime,UrlCount'
-        foreach ($t in $mine) { $rows.Id | Should -Contain $t.Id }
+        @($rows.TaskId | Select-Object -Unique).Count | Should -Be $rows.Count
+        ($rows[0].PSObject.Properties.Name -join ',') | Should -Be 'TaskId,TaskType,Status,FileType,Processing,Succeeded,Failed,Total,CreateTime,CreateTimeUtc'
+        foreach ($t in $mine) { $rows.TaskId | Should -Contain "$($t.TaskId)" }
     }
 
     It 'returns every task by default (up to 10,000), with no warning when that is all' {
@@ -65,14 +66,16 @@ Describe 'Get-CdnTask' {
     It 'pages with -First and -Skip like the full list, newest first' {
         $all = @(Get-CdnTask -All -PageSize 50)
         $some = @(Get-CdnTask -First 7 -Skip 3 -PageSize 5)
-        @($some.Id) | Should -Be @($all[3..9].Id)
+        @($some.TaskId) | Should -Be @($all[3..9].TaskId)
         $all[0].CreateTime | Should -BeGreaterOrEqual $all[-1].CreateTime
     }
 
     It 'filters by status, task type and file type' {
-        @(Get-CdnTask -TaskType Preheating -All).TaskType | Sort-Object -Unique | Should -Be 'Preheating'
-        @(Get-CdnTask -FileType directory -All).FileType | Sort-Object -Unique | Should -Be 'directory'
-        @(Get-CdnTask -Status Done -All).Status | Sort-Object -Unique | Should -Be 'Done'
+        @(Get-CdnTask -TaskType Prefetch -All).TaskType | Sort-Object -Unique | Should -BeExactly 'Prefetch'
+        @(Get-CdnTask -TaskType preheating -All).TaskType | Sort-Object -Unique | Should -BeExactly 'Prefetch'
+        @(Get-CdnTask -FileType Directory -All).FileType | Sort-Object -Unique | Should -BeExactly 'Directory'
+        @(Get-CdnTask -Status Completed -All).Status | Sort-Object -Unique | Should -BeExactly 'Completed'
+        @(Get-CdnTask -Status Done -All).Status | Sort-Object -Unique | Should -BeExactly 'Completed'
     }
 
     It 'sorts on the service with -SortBy and -Descending' {
@@ -82,17 +85,19 @@ Describe 'Get-CdnTask' {
         @($ascending.CreateTime) | Should -Be @($ascending.CreateTime | Sort-Object)
     }
 
-    It 'returns one task with its counts with -Id, and binds tasks from the pipeline' {
-        $task = Get-CdnTask -Id $mine[0].Id
-        $task.Id | Should -Be $mine[0].Id
+    It 'returns one task with its counts with -TaskId (or -Id), and binds tasks and URL records from the pipeline' {
+        $task = Get-CdnTask -TaskId $mine[0].TaskId
+        $task.TaskId | Should -Be $mine[0].TaskId
         $task.Total | Should -Be 3
         ($task.Processing + $task.Succeeded + $task.Failed) | Should -Be 3
-        @($mine | Get-CdnTask).Id | Should -Be @($mine.Id)
+        (Get-CdnTask -Id $mine[0].TaskId).TaskId | Should -Be $mine[0].TaskId
+        @($mine | Get-CdnTask).TaskId | Should -Be @($mine.TaskId)
+        @($mine[0] | Get-CdnUrlTask | Select-Object -First 1 | Get-CdnTask).TaskId | Should -Be $mine[0].TaskId
     }
 
     It 'reports an unknown id as a non-terminating error and goes on' {
-        $found = Get-CdnTask -Id '999999999', $mine[0].Id -ErrorVariable failures -ErrorAction SilentlyContinue
-        $found.Id | Should -Be $mine[0].Id
+        $found = Get-CdnTask -TaskId '999999999', $mine[0].TaskId -ErrorVariable failures -ErrorAction SilentlyContinue
+        $found.TaskId | Should -Be $mine[0].TaskId
         $failures[0].FullyQualifiedErrorId | Should -Be 'CdnApi.CDN.0003,CdnTasks.Commands.GetCdnTaskCommand'
         $failures[0].TargetObject | Should -Be '999999999'
     }
@@ -106,24 +111,25 @@ Describe 'Get-CdnUrlTask -TaskId' {
 
     It 'writes the URL records of a piped task ($task | Get-CdnUrlTask)' {
         $records = $task | Get-CdnUrlTask
-        $records | Should -BeOfType ([CdnTasks.CdnUrlTask])
+        $records | Should -BeOfType ([CdnTasks.CdnUrlTaskDetail])
         @($records.Url) | Should -Be @($urls)
-        @($records.TaskId | Sort-Object -Unique) | Should -Be $task.Id
-        @($records.TaskType | Sort-Object -Unique) | Should -Be 'Refresh'
-        @($records.FileType | Sort-Object -Unique) | Should -Be 'file'
+        @($records.TaskId | Sort-Object -Unique) | Should -Be $task.TaskId
+        @($records.TaskType | Sort-Object -Unique) | Should -BeExactly 'Purge'
+        @($records.FileType | Sort-Object -Unique) | Should -BeExactly 'File'
     }
 
-    It 'carries FailClassify and FailDesc for failed URLs, and filters by status and URL' {
+    It 'carries FailureClass and FailureReason for failed URLs, and filters by status and URL' {
         $null = $task | Wait-CdnTask -ErrorAction SilentlyContinue
-        $failed = Get-CdnUrlTask -TaskId $task.Id -Status failed
+        $failed = Get-CdnUrlTask -TaskId $task.TaskId -Status Failed
         $failed | Should -HaveCount 4
         foreach ($r in $failed) {
-            $r.Status | Should -Be 'failed'
-            $r.FailClassify | Should -BeIn 'ORIGIN_ERROR', 'INNER_ERROR', 'UNKNOWN_ERROR'
-            $r.FailDesc | Should -Not -BeNullOrEmpty
+            $r.Status | Should -BeExactly 'Failed'
+            $r.FailureClass | Should -BeIn 'OriginError', 'InnerError', 'UnknownError'
+            $r.FailureReason | Should -Not -BeNullOrEmpty
         }
-        (Get-CdnUrlTask -TaskId $task.Id -Url $urls[2]).Url | Should -Be $urls[2]
-        Get-CdnUrlTask -TaskId $task.Id -Status succeed | Should -BeNullOrEmpty
+        (Get-CdnUrlTask -TaskId $task.TaskId -Url $urls[2]).Url | Should -Be $urls[2]
+        Get-CdnUrlTask -TaskId $task.TaskId -Status Succeeded | Should -BeNullOrEmpty
+        Get-CdnUrlTask -TaskId $task.TaskId -Status succeed | Should -BeNullOrEmpty
     }
 
     It 'pages: every URL record by default (a task has at most 1,000, under the 10,000 limit), the same with -All' {
@@ -133,12 +139,12 @@ Describe 'Get-CdnUrlTask -TaskId' {
         $warnings | Should -HaveCount 0
         $all = $big | Get-CdnUrlTask -PageSize 10 -All
         @($all.Url) | Should -Be @(New-Urls 25 'detail-big')
-        @(Get-CdnUrlTask -TaskId $big.Id -First 5 -Skip 20 -PageSize 10).Url | Should -Be @((New-Urls 25 'detail-big')[20..24])
+        @(Get-CdnUrlTask -TaskId $big.TaskId -First 5 -Skip 20 -PageSize 10).Url | Should -Be @((New-Urls 25 'detail-big')[20..24])
     }
 
     It 're-purges the failed URLs of a task' {
-        $again = Get-CdnUrlTask -TaskId $task.Id -Status failed -All | Clear-CdnCache
-        $again.UrlCount | Should -Be 4
+        $again = Get-CdnUrlTask -TaskId $task.TaskId -Status Failed -All | Clear-CdnCache
+        $again.Total | Should -Be 4
     }
 }
 
@@ -147,25 +153,25 @@ Describe 'Wait-CdnTask' {
         $tasks = @(New-Urls 2 'wait-a' | Clear-CdnCache) + @(Clear-CdnCache -Url 'https://www.example.com/wait-b/' -FileType directory)
         $done = $tasks | Wait-CdnTask -PollIntervalSec 0.5 -ErrorVariable failures -ErrorAction SilentlyContinue
         $done | Should -HaveCount 2
-        @($done.Status | Sort-Object -Unique) | Should -Be 'Done'
-        @($done.Id | Sort-Object) | Should -Be @($tasks.Id | Sort-Object)
-        @($done | Sort-Object Id).UrlCount | Should -Be @(($tasks | Sort-Object Id).UrlCount)
+        @($done.Status | Sort-Object -Unique) | Should -Be 'Completed'
+        @($done.TaskId | Sort-Object) | Should -Be @($tasks.TaskId | Sort-Object)
+        @($done | Sort-Object TaskId).Total | Should -Be @(($tasks | Sort-Object TaskId).Total)
         $failures | Should -HaveCount 2
         $failures[0].FullyQualifiedErrorId | Should -Be 'CdnTaskHasFailedUrls,CdnTasks.Commands.WaitCdnTaskCommand'
         $failures[0].CategoryInfo.Category | Should -Be 'InvalidResult'
         $failures[0].TargetObject | Should -BeOfType ([CdnTasks.CdnTask])
         $failures[0].Exception.Message | Should -Match "finished with \d+ of \d+ URLs failed"
-        $failures[0].Exception.Message | Should -Match ([regex]::Escape("Get-CdnUrlTask -TaskId $($failures[0].TargetObject.Id) -Status failed"))
+        $failures[0].Exception.Message | Should -Match ([regex]::Escape("Get-CdnUrlTask -TaskId $($failures[0].TargetObject.TaskId) -Status Failed"))
     }
 
     It 'makes -ErrorAction Stop throw for a task with failed URLs' {
         $task = Clear-CdnCache -Url 'https://www.example.com/wait-stop/a.js'
-        { Wait-CdnTask -Id $task.Id -ErrorAction Stop } | Should -Throw -ErrorId 'CdnTaskHasFailedUrls,CdnTasks.Commands.WaitCdnTaskCommand'
+        { Wait-CdnTask -TaskId $task.TaskId -ErrorAction Stop } | Should -Throw -ErrorId 'CdnTaskHasFailedUrls,CdnTasks.Commands.WaitCdnTaskCommand'
     }
 
     It 'Clear-CdnCache -Wait reports failed URLs the same way' {
         $done = New-Urls 2 'wait-inline' | Clear-CdnCache -Wait -ErrorVariable failures -ErrorAction SilentlyContinue
-        $done.Status | Should -Be 'Done'
+        $done.Status | Should -Be 'Completed'
         $done.Failed | Should -Be 2
         $failures[0].FullyQualifiedErrorId | Should -Be 'CdnTaskHasFailedUrls,CdnTasks.Commands.ClearCdnCacheCommand'
     }
@@ -178,27 +184,27 @@ Describe 'Wait-CdnTask' {
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 1.9
         $err.FullyQualifiedErrorId | Should -Be 'CdnTaskWaitTimeout,CdnTasks.Commands.WaitCdnTaskCommand'
         $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
-        @($err.TargetObject) | Should -Be @($tasks.Id)
-        foreach ($t in $tasks) { $err.Exception.Message | Should -Match $t.Id }
+        @($err.TargetObject) | Should -Be @($tasks.TaskId)
+        foreach ($t in $tasks) { $err.Exception.Message | Should -Match $t.TaskId }
     }
 
     It 'accepts -Timeout as a TimeSpan' {
         $task = Clear-CdnCache -Url 'https://www.example.com/timespan/a.js'
-        { Wait-CdnTask -Id $task.Id -Timeout ([timespan]::FromMilliseconds(300)) -ErrorAction Stop } |
+        { Wait-CdnTask -TaskId $task.TaskId -Timeout ([timespan]::FromMilliseconds(300)) -ErrorAction Stop } |
             Should -Throw -ErrorId 'CdnTaskWaitTimeout,CdnTasks.Commands.WaitCdnTaskCommand'
     }
 
     It 'writes one progress record per task with processing, succeeded and failed counts under a parent activity' {
         $tasks = @(New-Urls 3 'progress-a' | Clear-CdnCache) + @(New-Urls 2 'progress-b' | Clear-CdnCache)
         $ps = New-InProcessPowerShell
-        $null = $ps.AddCommand('Wait-CdnTask').AddParameter('Id', [string[]]$tasks.Id).AddParameter('PollIntervalSec', 0.3).AddParameter('ErrorAction', 'SilentlyContinue')
+        $null = $ps.AddCommand('Wait-CdnTask').AddParameter('TaskId', [string[]]$tasks.TaskId).AddParameter('PollIntervalSec', 0.3).AddParameter('ErrorAction', 'SilentlyContinue')
         $out = $ps.Invoke()
         $out | Should -HaveCount 2
         $progress = @($ps.Streams.Progress)
         $parent = @($progress | Where-Object { $_.Activity -eq 'Wait-CdnTask' })
         $parent.Count | Should -BeGreaterThan 0
         foreach ($t in $tasks) {
-            $mine = @($progress | Where-Object { $_.Activity -like "CDN task $($t.Id) *" -and $_.RecordType -eq 'Processing' })
+            $mine = @($progress | Where-Object { $_.Activity -like "CDN task $($t.TaskId) *" -and $_.RecordType -eq 'Processing' })
             $mine.Count | Should -BeGreaterThan 0
             $mine[0].ParentActivityId | Should -Be $parent[0].ActivityId
             $mine[0].StatusDescription | Should -Match '\d+ processing, \d+ succeeded, \d+ failed of \d+'
@@ -210,7 +216,7 @@ Describe 'Wait-CdnTask' {
     It 'stops within a second on Ctrl+C (PowerShell.Stop)' {
         $task = Clear-CdnCache -Url 'https://www.example.com/stop/a.js'
         $ps = New-InProcessPowerShell
-        $null = $ps.AddCommand('Wait-CdnTask').AddParameter('Id', $task.Id).AddParameter('PollIntervalSec', 60)
+        $null = $ps.AddCommand('Wait-CdnTask').AddParameter('TaskId', "$($task.TaskId)").AddParameter('PollIntervalSec', 60)
         $async = $ps.BeginInvoke()
         Start-Sleep -Milliseconds 700
         $clock = [Diagnostics.Stopwatch]::StartNew()

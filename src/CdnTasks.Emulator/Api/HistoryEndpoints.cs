@@ -43,7 +43,7 @@ internal static class HistoryEndpoints
         if (idShape == 0) w.WriteString("id", t.Id.ToString(CultureInfo.InvariantCulture));
         else if (idShape == 1) w.WriteNull("id");
         w.WriteString("task_type", t.TaskTypeLower);
-        w.WriteString("status", c.Status);
+        w.WriteString("status", t.StatusOverride ?? c.Status);
         w.WriteNumber("processing", c.Processing);
         w.WriteNumber("succeed", c.Succeed);
         w.WriteNumber("failed", c.Failed);

@@ -26,6 +26,7 @@ internal static class ControlEndpoints
         app.MapPost("/_emulator/stats/reset", (EmulatorStats s) => { s.Reset(); return Ok(); });
         app.MapGet("/_emulator/count", Count);
         app.MapGet("/_emulator/tasks", Tasks);
+        app.MapPost("/_emulator/tasks/{id}/status", SetTaskStatus);
         app.MapPost("/_emulator/faults", SetFaults);
         app.MapGet("/_emulator/faults", (FaultInjector f) => Json(f.Write, wrap: false));
         app.MapDelete("/_emulator/faults", ClearFaults);
@@ -472,5 +473,23 @@ internal static class ControlEndpoints
         }
 
         w.WriteEndArray();
+    }
+
+    /// <summary>Makes the history APIs report a task with a given status (any string, e.g. one the client does not know); {"status":null} restores the computed one.</summary>
+    private static async Task<IResult> SetTaskStatus(HttpContext ctx, string id, RecordStore store)
+    {
+        TaskInfo? task = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long tid) ? store.TaskDetail(tid, RecordStore.Now(), live: false).Row?.Task : null;
+        if (task is null) return Error($"no task {id}");
+        try
+        {
+            using JsonDocument doc = await JsonDocument.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            task.StatusOverride = doc.RootElement.TryGetProperty("status", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return Error("body must be JSON like {\"status\":\"task_paused\"}");
+        }
+
+        return Ok();
     }
 }

@@ -593,7 +593,7 @@ internal sealed class RecordStore
             {
                 if (!filter.MatchesFixed(t)) continue;
                 TaskCounts c = CountsOf(t);
-                if (filter.InProcess is bool ip && (c.Processing > 0) != ip) continue;
+                if (filter.InProcess is bool ip && (t.StatusOverride ?? c.Status) != (ip ? "task_inprocess" : "task_done")) continue;
                 rows.Add(new TaskRow(t, c));
             }
 

@@ -54,6 +54,9 @@ internal sealed class TaskInfo
     /// <summary>Change-log sequence number of its deletion; 0 while it exists.</summary>
     public long DeleteSeq { get; set; }
 
+    /// <summary>A task status to report instead of the computed one (set through /_emulator/tasks/{id}/status), or null.</summary>
+    public string? StatusOverride { get; set; }
+
     /// <summary>The task's URL records in submission order, deleted ones included (see <see cref="UrlRecord.DeleteSeq"/>).</summary>
     public List<UrlRecord> Urls { get; } = new();
 

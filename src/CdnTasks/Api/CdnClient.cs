@@ -17,10 +17,10 @@ namespace CdnTasks.Api
         /// <summary>Gets or sets the exact URL to match, or null.</summary>
         public string Url { get; set; }
 
-        /// <summary>Gets or sets REFRESH or PREHEATING, or null.</summary>
+        /// <summary>Gets or sets REFRESH or PREHEATING (upper case, as ShowUrlTaskInfo documents), or null.</summary>
         public string TaskType { get; set; }
 
-        /// <summary>Gets or sets the lower-case status, or null.</summary>
+        /// <summary>Gets or sets the lower-case status (succeed, failed...), or null.</summary>
         public string Status { get; set; }
 
         /// <summary>Gets or sets file or directory, or null.</summary>
@@ -80,7 +80,7 @@ namespace CdnTasks.Api
     /// <summary>One page of ShowHistoryTaskDetails: the task with its counts and some of its URLs.</summary>
     internal sealed class TaskDetailPage
     {
-        public TaskDetailPage(CdnTask task, Page<CdnUrlTask> urls)
+        public TaskDetailPage(CdnTask task, Page<CdnUrlTaskDetail> urls)
         {
             Task = task;
             Urls = urls;
@@ -90,7 +90,7 @@ namespace CdnTasks.Api
         public CdnTask Task { get; }
 
         /// <summary>Gets the URLs of the page (total = the URLs matching the filters).</summary>
-        public Page<CdnUrlTask> Urls { get; }
+        public Page<CdnUrlTaskDetail> Urls { get; }
     }
 
     /// <summary>
@@ -136,8 +136,7 @@ namespace CdnTasks.Api
                 UrlRecordKey);
 
         /// <summary>The creation time of a url-task record in ms, or null.</summary>
-        internal static long? UrlRecordTime(CdnUrlTask record) =>
-            record.CreateTime.HasValue ? Normalize.ToEpochMs(record.CreateTime.Value) : (long?)null;
+        internal static long? UrlRecordTime(CdnUrlTask record) => EpochMs(record.CreateTimeUtc);
 
         /// <summary>The key of a url-task record: its id, or (without one) its URL, task, time, type, file type and mode.</summary>
         internal static RecordKey UrlRecordKey(CdnUrlTask record) =>
@@ -145,11 +144,15 @@ namespace CdnTasks.Api
                 ? RecordKey.OfId(record.Id)
                 : RecordKey.OfContent(string.Join("\n", record.Url, record.TaskId, UrlRecordTime(record), record.TaskType, record.FileType, record.Mode));
 
+        /// <summary>The key of one URL of a task: its id, or (without one) its URL, task and time.</summary>
+        internal static RecordKey UrlDetailKey(CdnUrlTaskDetail record) =>
+            record.Id != 0 ? RecordKey.OfId(record.Id) : RecordKey.OfContent(string.Join("\n", record.Url, record.TaskId, EpochMs(record.CreateTimeUtc)));
+
         /// <summary>The key of a task: its id, or (without one) its time, type, file type and size.</summary>
         internal static RecordKey TaskKey(CdnTask task) =>
-            task.Id == null
-                ? RecordKey.OfContent(string.Join("\n", task.CreateTime.HasValue ? Normalize.ToEpochMs(task.CreateTime.Value) : (long?)null, task.TaskType, task.FileType, task.Total))
-                : long.TryParse(task.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id) ? RecordKey.OfId(id) : RecordKey.OfContent("id " + task.Id);
+            task.TaskId != 0 ? RecordKey.OfId(task.TaskId) : RecordKey.OfContent(string.Join("\n", EpochMs(task.CreateTimeUtc), task.TaskType, task.FileType, task.Total));
+
+        private static long? EpochMs(DateTime? utc) => utc.HasValue ? Normalize.ToEpochMs(utc.Value) : (long?)null;
 
         /// <summary>The default page size of the page_number/page_size APIs.</summary>
         public const int DefaultHistoryPageSize = 100;
@@ -167,7 +170,7 @@ namespace CdnTasks.Api
         /// <param name="zhUrlEncode">true to purge the transcoded form of URLs with Chinese characters, or null to leave it out.</param>
         /// <param name="enterpriseProjectId">The enterprise project id, or null.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
-        public async Task<string> CreateRefreshTaskAsync(IReadOnlyList<string> urls, string type, string mode, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken)
+        public async Task<long> CreateRefreshTaskAsync(IReadOnlyList<string> urls, string type, string mode, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken)
         {
             var request = new CdnRequest(CdnOperation.CreateRefreshTasks).With("enterprise_project_id", enterpriseProjectId);
             request.Body = RefreshBody(urls, type, mode, zhUrlEncode);
@@ -176,7 +179,7 @@ namespace CdnTasks.Api
         }
 
         /// <summary>CreatePreheatingTasks: submits one prefetch request (at most 1000 file URLs) and returns the new task id.</summary>
-        public async Task<string> CreatePreheatingTaskAsync(IReadOnlyList<string> urls, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken)
+        public async Task<long> CreatePreheatingTaskAsync(IReadOnlyList<string> urls, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken)
         {
             var request = new CdnRequest(CdnOperation.CreatePreheatingTasks).With("enterprise_project_id", enterpriseProjectId);
             request.Body = PreheatingBody(urls, zhUrlEncode);
@@ -274,7 +277,7 @@ namespace CdnTasks.Api
                 new[] { newestFirst ? new TimeWindow(filter.StartMs ?? 0, endMs) : TimeWindows.Unordered },
                 (request, ct) => ListHistoryTasksAsync(filter.WithRange(filter.StartMs, newestFirst ? request.EndMs : endMs), PageNumberOf(request.Offset, request.Limit), request.Limit, ct),
                 pageSize,
-                t => !newestFirst ? 0 : t.CreateTime.HasValue ? Normalize.ToEpochMs(t.CreateTime.Value) : (long?)null,
+                t => newestFirst ? EpochMs(t.CreateTimeUtc) : 0,
                 TaskKey)
             {
                 AlignedOffsets = true,
@@ -289,7 +292,7 @@ namespace CdnTasks.Api
             HistoryTaskDetailDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.HistoryTaskDetailDto, ct), cancellationToken).ConfigureAwait(false);
             CdnTask task = ToModel(dto);
             List<HistoryUrlDto> rows = dto.Urls ?? new List<HistoryUrlDto>();
-            var items = new CdnUrlTask[rows.Count];
+            var items = new CdnUrlTaskDetail[rows.Count];
             for (int i = 0; i < rows.Count; i++)
             {
                 items[i] = ToModel(rows[i], task);
@@ -314,7 +317,7 @@ namespace CdnTasks.Api
                 }
             }
 
-            return new TaskDetailPage(task, new Page<CdnUrlTask>(total, items));
+            return new TaskDetailPage(task, new Page<CdnUrlTaskDetail>(total, items));
         }
 
         /// <summary>One task with its counts, from ShowHistoryTaskDetails with page_size 1.</summary>
@@ -325,13 +328,13 @@ namespace CdnTasks.Api
         }
 
         /// <summary>A pager over the URL records of one task (no time order: read by offset from the top, each answer proving itself).</summary>
-        public Pager<CdnUrlTask> TaskDetailPager(string taskId, TaskDetailFilter filter, int pageSize) =>
-            new Pager<CdnUrlTask>(
+        public Pager<CdnUrlTaskDetail> TaskDetailPager(string taskId, TaskDetailFilter filter, int pageSize) =>
+            new Pager<CdnUrlTaskDetail>(
                 new[] { TimeWindows.Unordered },
                 async (request, ct) => (await GetHistoryTaskDetailsAsync(taskId, filter, PageNumberOf(request.Offset, request.Limit), request.Limit, ct).ConfigureAwait(false)).Urls,
                 pageSize,
                 _ => 0,
-                UrlRecordKey)
+                UrlDetailKey)
             {
                 AlignedOffsets = true,
                 MaxPageSize = MaxHistoryPageSize,
@@ -345,7 +348,7 @@ namespace CdnTasks.Api
             var quotas = new List<CdnQuota>();
             foreach (QuotaDto row in dto.Quotas ?? new List<QuotaDto>())
             {
-                quotas.Add(new CdnQuota { Type = row.Type, Limit = row.QuotaLimit ?? 0, Used = row.Used ?? 0 });
+                quotas.Add(new CdnQuota { Type = Normalize.QuotaType.FromService(row.Type), ServiceType = row.Type, Limit = row.QuotaLimit ?? 0, Used = row.Used ?? 0 });
             }
 
             return quotas;
@@ -369,46 +372,48 @@ namespace CdnTasks.Api
             return (long)(hash | 0x8000000000000000);
         }
 
-        /// <summary>Maps a history task to the public model.</summary>
+        /// <summary>Maps a history task to the public model (the module's words, numeric id, local and UTC times).</summary>
         internal static CdnTask ToModel(HistoryTaskDto row) => new CdnTask
         {
-            Id = row.Id,
-            TaskType = Normalize.TaskType(row.TaskType),
-            Status = Normalize.TaskStatus(row.Status),
-            FileType = Normalize.FileType(row.FileType),
+            TaskId = row.Id ?? 0,
+            TaskType = Normalize.TaskType.FromService(row.TaskType),
+            Status = Normalize.TaskStatus.FromService(row.Status),
+            FileType = Normalize.FileType.FromService(row.FileType),
             Processing = row.Processing ?? 0,
             Succeeded = row.Succeed ?? 0,
             Failed = row.Failed ?? 0,
             Total = row.Total ?? 0,
-            CreateTime = Normalize.FromEpochMs(row.CreateTime),
+            CreateTimeUtc = Normalize.FromEpochMs(row.CreateTime),
         };
 
         /// <summary>Maps a task-detail URL to the public model.</summary>
-        internal static CdnUrlTask ToModel(HistoryUrlDto row, CdnTask task) => new CdnUrlTask
+        internal static CdnUrlTaskDetail ToModel(HistoryUrlDto row, CdnTask task) => new CdnUrlTaskDetail
         {
             Id = row.Id == null ? 0 : IdKey(row.Id),
-            TaskId = row.TaskId ?? task?.Id,
+            TaskId = row.TaskId ?? task?.TaskId ?? 0,
             Url = row.Url,
-            Status = Normalize.UrlStatus(row.Status),
-            TaskType = Normalize.TaskType(row.TaskType) ?? task?.TaskType,
+            Status = Normalize.UrlStatus.FromService(row.Status),
+            TaskType = Normalize.TaskType.FromService(row.TaskType) ?? task?.TaskType,
             FileType = task?.FileType,
-            CreateTime = Normalize.FromEpochMs(row.CreateTime),
-            FailClassify = row.FailClassify,
-            FailDesc = row.FailDesc,
+            CreateTimeUtc = Normalize.FromEpochMs(row.CreateTime),
+            FailureClass = Normalize.FailureClass.FromService(row.FailClassify),
+            FailureReason = row.FailDesc,
         };
 
-        private static string RequireId(string id, CdnOperation operation, string field)
+        /// <summary>The task id of a create answer: a string of digits; anything else is a malformed answer (the task may exist).</summary>
+        internal static long RequireId(string id, CdnOperation operation, string field)
         {
-            if (string.IsNullOrEmpty(id))
+            if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number))
             {
-                // The task may exist: the service accepted the request but did not say which task it created.
-                throw new CdnApiException(CdnFailureKind.MalformedResponse, $"{operation.Name}: the service answered without a task id ('{field}' is missing).", operation.Name, errorCode: "MalformedResponse")
+                // The task may exist: the service accepted the request but did not say (in a usable form) which task it created.
+                string what = string.IsNullOrEmpty(id) ? $"'{field}' is missing" : $"'{field}' is '{id}', not a task id";
+                throw new CdnApiException(CdnFailureKind.MalformedResponse, $"{operation.Name}: the service answered without a task id ({what}).", operation.Name, errorCode: "MalformedResponse")
                 {
                     MayHaveBeenProcessed = true,
                 };
             }
 
-            return id;
+            return number;
         }
 
         private static async Task<T> ReadJsonAsync<T>(Stream stream, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>

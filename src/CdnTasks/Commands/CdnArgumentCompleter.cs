@@ -10,9 +10,16 @@ using CdnTasks.Api;
 
 namespace CdnTasks.Commands
 {
-    /// <summary>Tab completion for the closed sets: -Region, -Status, -TaskType, -FileType, -Mode.</summary>
+    /// <summary>
+    /// Tab completion for the closed sets, one spelling per value (the module's word; the service's spellings
+    /// are accepted but not offered): -Region, -Status, -TaskType, -FileType, -Mode, -SortBy, Get-CdnQuota -Type
+    /// and Set-CdnConfig -RateLimit.
+    /// </summary>
     public sealed class CdnArgumentCompleter : IArgumentCompleter
     {
+        /// <summary>The words Set-CdnConfig -RateLimit takes besides a number.</summary>
+        internal static readonly string[] RateLimitWords = { "default", "off" };
+
         /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
@@ -22,23 +29,29 @@ namespace CdnTasks.Commands
                 .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v));
         }
 
-        /// <summary>The values offered for a parameter.</summary>
+        /// <summary>The values offered for a parameter of a command.</summary>
         internal static IEnumerable<string> ValuesFor(string commandName, string parameterName)
         {
+            bool isCommand(string name) => string.Equals(commandName, name, StringComparison.OrdinalIgnoreCase);
             switch (parameterName?.ToLowerInvariant())
             {
                 case "region":
                     return CdnRegions.Names;
                 case "status":
-                    return string.Equals(commandName, "Get-CdnTask", StringComparison.OrdinalIgnoreCase)
-                        ? new[] { "InProcess", "Done" }
-                        : Normalize.UrlStatuses;
+                    return isCommand("Get-CdnTask") ? Normalize.TaskStatus.Words : Normalize.UrlStatus.Words;
                 case "tasktype":
-                    return Normalize.TaskTypes;
+                    return Normalize.TaskType.Words;
                 case "filetype":
-                    return Normalize.FileTypes;
+                    // Prefetch takes files only: Import-CdnCache refuses directories, so it does not offer them.
+                    return isCommand("Import-CdnCache") ? new[] { Normalize.File } : Normalize.FileType.Words;
                 case "mode":
-                    return Normalize.Modes;
+                    return Normalize.Mode.Words;
+                case "sortby":
+                    return Normalize.SortField.Words;
+                case "type":
+                    return isCommand("Get-CdnQuota") ? Normalize.QuotaType.Words : Array.Empty<string>();
+                case "ratelimit":
+                    return RateLimitWords;
                 default:
                     return Array.Empty<string>();
             }

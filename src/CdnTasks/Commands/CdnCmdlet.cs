@@ -288,7 +288,10 @@ namespace CdnTasks.Commands
         /// <param name="showProgress">Whether to write progress.</param>
         /// <param name="progress">How to describe the progress (activity, unit).</param>
         /// <param name="errorTarget">The target object of an error, computed when one happens.</param>
-        internal void WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress, Func<object> errorTarget)
+        /// <param name="isItemError">Failures that concern only this input item (an unknown task id): written as a
+        /// non-terminating error instead of stopping the command; null for none.</param>
+        /// <returns>True when every page was written; false after a failure that <paramref name="isItemError"/> accepted.</returns>
+        internal bool WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress, Func<object> errorTarget, Func<CdnApiException, bool> isItemError = null)
         {
             var progressClock = Stopwatch.StartNew();
             bool progressShown = false;
@@ -310,6 +313,11 @@ namespace CdnTasks.Commands
                     }
                 }
             }
+            catch (CdnApiException failure) when (isItemError != null && isItemError(failure))
+            {
+                WriteError(ToErrorRecord(failure, errorTarget()));
+                return false;
+            }
             catch (CdnApiException failure)
             {
                 WriteGaps(pager, progress);
@@ -327,6 +335,7 @@ namespace CdnTasks.Commands
             }
 
             WriteGaps(pager, progress);
+            return true;
         }
 
         /// <summary>Whether one request holds every record asked for (-Skip plus -First within one page): then no progress is shown.</summary>

@@ -16,16 +16,24 @@ namespace CdnTasks.Commands
 {
     /// <summary>
     /// The shared shape of Clear-CdnCache and Import-CdnCache: URLs from parameters or the pipeline are
-    /// validated and collected, then submitted in EndProcessing in as few requests as the service's limits
-    /// allow, after -WhatIf/-Confirm and the quota check. One task is written per request made; a failed
-    /// request is a non-terminating error whose TargetObject is exactly that request's URLs.
+    /// validated one by one (an invalid one is a non-terminating error with that input item as TargetObject; the
+    /// others go on) and collected, then submitted in EndProcessing in as few requests as the service's limits
+    /// allow, after -WhatIf/-Confirm and the quota check. One task is written per request made; a failed request
+    /// is a non-terminating error whose TargetObject is exactly that request's URLs. Every request's state is kept
+    /// in a <see cref="SubmissionLedger"/>, so a stopped command (Ctrl+C, -ErrorAction Stop) writes one report that
+    /// names the accepted tasks, the request that may have been processed and every URL never sent.
     /// </summary>
     public abstract class CdnSubmitCmdlet : CdnCmdlet
     {
-        private const int MaxListedUrls = 50;
+        /// <summary>The tag of the information record that reports a stop (Ctrl+C).</summary>
+        public const string StoppedTag = "CdnTasks.Stopped";
+
         private readonly List<UrlItem> _items = new List<UrlItem>();
-        private readonly List<KeyValuePair<string, string>> _invalid = new List<KeyValuePair<string, string>>();
         private int _blank;
+        private int _invalid;
+        private int _encoded;
+        private SubmissionLedger _ledger;
+        private TaskWaiter _waiter;
 
         /// <summary>Gets or sets the URLs (absolute http:// or https://, at most 4096 characters each).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -33,11 +41,15 @@ namespace CdnTasks.Commands
         [AllowEmptyCollection]
         public string[] Url { get; set; }
 
-        /// <summary>Gets or sets the file type of the URLs: file (default) or directory. Objects piped in carry their own.</summary>
+        /// <summary>Gets or sets the file type of the URLs: File (default) or Directory. Objects piped in carry their own.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(CdnArgumentCompleter))]
-        [ValidateSet("file", "directory", IgnoreCase = true)]
+        [ValidateCdnValue(CdnValueSet.FileType)]
         public string FileType { get; set; }
+
+        /// <summary>Gets or sets the object piped in (a string or a record), so that an error about it names it and a record's TaskType is seen.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject InputObject { get; set; }
 
         /// <summary>Gets or sets a value indicating whether the service should transcode Chinese characters in the URLs (zh_url_encode).</summary>
         [Parameter]
@@ -56,10 +68,10 @@ namespace CdnTasks.Commands
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
-        /// <summary>Gets or sets the longest wait with -Wait (a TimeSpan or a number of seconds).</summary>
+        /// <summary>Gets or sets the longest wait with -Wait (a TimeSpan or a number of seconds); 30 minutes by default.</summary>
         [Parameter]
         [TimeoutTransformation]
-        public TimeSpan Timeout { get; set; }
+        public TimeSpan Timeout { get; set; } = TaskWaiter.DefaultTimeout;
 
         /// <summary>Gets or sets the seconds between polls with -Wait (default 2).</summary>
         [Parameter]
@@ -73,7 +85,15 @@ namespace CdnTasks.Commands
         internal abstract string OperationText { get; }
 
         /// <summary>Sends one request and returns the new task id.</summary>
-        internal abstract Task<string> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, CancellationToken cancellationToken);
+        internal abstract Task<long> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, CancellationToken cancellationToken);
+
+        /// <summary>Counts a piped item that this command leaves out on purpose (Clear-CdnCache: prefetch records); false to take it.</summary>
+        internal virtual bool Skip(PSObject item) => false;
+
+        /// <summary>Writes what <see cref="Skip"/> left out (one warning), at the start of EndProcessing.</summary>
+        internal virtual void ReportSkipped()
+        {
+        }
 
         /// <inheritdoc/>
         protected override void BeginProcessing()
@@ -92,7 +112,15 @@ namespace CdnTasks.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            string fileType = string.IsNullOrEmpty(FileType) ? BatchPlanner.File : FileType.ToLowerInvariant();
+            // Only what came down the pipeline is an item of its own; -Url on the command line leaves this null.
+            PSObject piped = InputObject;
+            InputObject = null;
+            if (piped != null && Skip(piped))
+            {
+                return;
+            }
+
+            string fileType = Normalize.FileType.ToService(FileType) ?? BatchPlanner.File;
             foreach (string raw in Url ?? Array.Empty<string>())
             {
                 string url = raw?.Trim();
@@ -102,29 +130,41 @@ namespace CdnTasks.Commands
                     continue;
                 }
 
-                string problem = UrlRules.Problem(url, Preheat, fileType);
+                string sent = UrlRules.ToSend(url);
+                string problem = UrlRules.Problem(sent, Preheat, fileType);
                 if (problem != null)
                 {
-                    _invalid.Add(new KeyValuePair<string, string>(url, problem));
+                    _invalid++;
+                    WriteError(InvalidUrl(url, problem, piped == null ? url : Item(piped)));
+                    continue;
                 }
-                else
+
+                if (!ReferenceEquals(sent, url))
                 {
-                    _items.Add(new UrlItem(url, fileType));
+                    _encoded++;
                 }
+
+                _items.Add(new UrlItem(sent, fileType));
             }
         }
 
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            if (_invalid.Count > 0)
-            {
-                ThrowInvalidUrls();
-            }
-
+            ReportSkipped();
             if (_blank > 0)
             {
                 WriteVerbose($"Skipped {_blank} empty input line(s).");
+            }
+
+            if (_invalid > 0)
+            {
+                WriteVerbose($"Left out {_invalid} invalid URL(s), each reported with its own InvalidUrl error; the other URLs are submitted.");
+            }
+
+            if (_encoded > 0)
+            {
+                WriteVerbose($"Percent-encoded the spaces of {_encoded} URL(s) as %20, as the service requires.");
             }
 
             BatchPlan plan = BatchPlanner.Plan(_items, Preheat);
@@ -144,29 +184,114 @@ namespace CdnTasks.Commands
                 return;
             }
 
+            _ledger = new SubmissionLedger(plan);
             RunCancellable(() =>
             {
-                if (!Force)
+                try
                 {
-                    CheckQuota(plan);
-                }
-
-                List<KeyValuePair<string, int?>> created = Submit(plan);
-                if (Wait && created.Count > 0)
-                {
-                    var waiter = new TaskWaiter(this, MyInvocation.MyCommand.Name)
+                    if (!Force)
                     {
-                        PollInterval = TimeSpan.FromSeconds(PollIntervalSec),
-                        Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : (TimeSpan?)null,
-                        EnterpriseProjectId = EnterpriseProjectId,
-                    };
-                    waiter.Run(created);
+                        CheckQuota(plan);
+                    }
+
+                    List<long> created = Submit(plan);
+                    if (Wait && created.Count > 0)
+                    {
+                        _waiter = new TaskWaiter(this, MyInvocation.MyCommand.Name)
+                        {
+                            PollInterval = TimeSpan.FromSeconds(PollIntervalSec),
+                            Timeout = Timeout,
+                            EnterpriseProjectId = EnterpriseProjectId,
+                        };
+                        _waiter.Run(created.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+                    }
+                }
+                catch (Exception stop) when (IsStop(stop))
+                {
+                    ReportStop(stop is ActionPreferenceStopException ? "was stopped by an error (-ErrorAction Stop)" : "was stopped (Ctrl+C)");
+                    throw;
                 }
             });
         }
 
-        /// <summary>The mode of directory requests (Clear-CdnCache), or null.</summary>
+        /// <summary>The service's mode of directory requests (Clear-CdnCache), or null.</summary>
         internal virtual string DirectoryMode => null;
+
+        /// <summary>The input item an error names: a record piped in, or the string itself.</summary>
+        private static object Item(PSObject piped) => piped.BaseObject is PSCustomObject ? piped : piped.BaseObject;
+
+        /// <summary>Whether an exception means the command is being stopped (Ctrl+C) or stopped by -ErrorAction Stop.</summary>
+        private bool IsStop(Exception exception) =>
+            exception is ActionPreferenceStopException
+            || ((exception is PipelineStoppedException || exception is OperationCanceledException) && (Stopping || CancellationToken.IsCancellationRequested));
+
+        /// <summary>
+        /// Writes one report of what a stopped command did: before any request, that nothing was sent; while
+        /// submitting, the ledger (accepted task ids, the request that may have been processed, every URL never
+        /// sent); while waiting, the tasks not finished (their ids, and how to wait for them again).
+        /// </summary>
+        private void ReportStop(string why)
+        {
+            string command = MyInvocation.MyCommand.Name;
+            string text;
+            if (_waiter != null)
+            {
+                IReadOnlyList<string> left = _waiter.Unfinished;
+                text = left.Count == 0
+                    ? $"{command} {why} while waiting; every task was written."
+                    : $"{command} {why} while waiting for the tasks. Every request was sent and accepted (see above for any that failed). Not finished, so not written: task{(left.Count == 1 ? string.Empty : "s")} {string.Join(", ", left)}. Wait for them with: Wait-CdnTask -TaskId {string.Join(",", left)}";
+            }
+            else if (_ledger.Snapshot().All(e => e.State == BatchState.NotSent))
+            {
+                text = $"{command} {why} before any request was sent; nothing was submitted.";
+            }
+            else
+            {
+                text = _ledger.DescribeStop(command, why, ResubmitCommand);
+            }
+
+            WriteStopReport(text);
+        }
+
+        /// <summary>
+        /// Writes the report of a stop. After -ErrorAction Stop it is an ordinary warning. After Ctrl+C the pipeline is
+        /// stopping and PowerShell refuses every warning, error and object (WriteWarning throws PipelineStoppedException
+        /// before writing); the information stream still takes a record, so the report goes there as Write-Host does
+        /// it (tag PSHOST, shown on the console and in a transcript, in the warning colour, as "WARNING: ..."), with the
+        /// tag CdnTasks.Stopped; -InformationVariable and $ps.Streams.Information keep it.
+        /// </summary>
+        private void WriteStopReport(string text)
+        {
+            if (!Stopping)
+            {
+                WriteWarning(text);
+                return;
+            }
+
+            var message = new HostInformationMessage { Message = "WARNING: " + text, ForegroundColor = ConsoleColor.Yellow };
+            try
+            {
+                WriteInformation(new InformationRecord(message, MyInvocation.MyCommand.Name) { Tags = { "PSHOST", StoppedTag } });
+            }
+            catch (PipelineStoppedException)
+            {
+                // Written already (the stop is noticed after the record went out); the stop goes on.
+            }
+        }
+
+        private ErrorRecord InvalidUrl(string url, string problem, object item)
+        {
+            string message = $"'{Shorten(url)}' cannot be submitted: {problem}. It was left out; the other URLs are still submitted.";
+            return new ErrorRecord(new ArgumentException(message), ErrorIds.InvalidUrl, ErrorCategory.InvalidArgument, item)
+            {
+                ErrorDetails = new ErrorDetails(message)
+                {
+                    RecommendedAction = Preheat
+                        ? "Fix or remove this URL and submit it again. Prefetch takes absolute http(s) file URLs of at most 4096 characters; purge directories with Clear-CdnCache -FileType Directory."
+                        : "Fix or remove this URL and submit it again. URLs must be absolute http:// or https:// URLs of at most 4096 characters.",
+                },
+            };
+        }
 
         private bool Confirmed(BatchPlan plan)
         {
@@ -182,33 +307,11 @@ namespace CdnTasks.Commands
             return ShouldProcess(plan.Describe(), OperationText);
         }
 
-        private void ThrowInvalidUrls()
-        {
-            string list = string.Join(
-                Environment.NewLine,
-                _invalid.Take(MaxListedUrls).Select(p => $"  {Shorten(p.Key)} : {p.Value}"));
-            if (_invalid.Count > MaxListedUrls)
-            {
-                list += Environment.NewLine + $"  ... and {_invalid.Count - MaxListedUrls} more (all are in the error's TargetObject).";
-            }
-
-            string message = $"{_invalid.Count} of {_invalid.Count + _items.Count} URLs cannot be submitted, so nothing was sent:{Environment.NewLine}{list}";
-            var record = new ErrorRecord(new ArgumentException(message), ErrorIds.InvalidUrl, ErrorCategory.InvalidArgument, _invalid.Select(p => p.Key).ToArray())
-            {
-                ErrorDetails = new ErrorDetails(message)
-                {
-                    RecommendedAction = Preheat
-                        ? "Fix or remove these URLs and run the command again. Prefetch takes absolute http(s) file URLs of at most 4096 characters; purge directories with Clear-CdnCache -FileType directory."
-                        : "Fix or remove these URLs and run the command again. URLs must be absolute http:// or https:// URLs of at most 4096 characters, with spaces percent-encoded.",
-                },
-            };
-            ThrowTerminatingError(record);
-        }
-
         private static string Shorten(string url) => url.Length <= 200 ? url : url.Substring(0, 200) + "...";
 
         private void CheckQuota(BatchPlan plan)
         {
+            // The service's quota types (file_refresh...), matched on CdnQuota.ServiceType.
             var needs = new List<KeyValuePair<string, int>>();
             if (Preheat)
             {
@@ -247,18 +350,19 @@ namespace CdnTasks.Commands
             var lines = new List<string>();
             foreach (KeyValuePair<string, int> need in needs)
             {
-                CdnQuota quota = quotas.FirstOrDefault(q => string.Equals(q.Type, need.Key, StringComparison.OrdinalIgnoreCase));
+                CdnQuota quota = quotas.FirstOrDefault(q => string.Equals(q.ServiceType, need.Key, StringComparison.OrdinalIgnoreCase));
+                string name = Normalize.QuotaType.FromService(need.Key);
                 if (quota == null)
                 {
-                    WriteVerbose($"The service reported no '{need.Key}' quota; not checked.");
+                    WriteVerbose($"The service reported no {name} ({need.Key}) quota; not checked.");
                     continue;
                 }
 
-                WriteVerbose($"Quota {quota.Type}: {need.Value} URLs to submit, {quota.Remaining} remaining (limit {quota.Limit}, used {quota.Used}).");
+                WriteVerbose($"Quota {name}: {need.Value} URLs to submit, {quota.Remaining} remaining (limit {quota.Limit}, used {quota.Used}).");
                 if (need.Value > quota.Remaining)
                 {
                     short_.Add(quota);
-                    lines.Add($"{quota.Type}: {need.Value} URLs to submit but only {quota.Remaining} remaining (limit {quota.Limit}, used {quota.Used})");
+                    lines.Add($"{name} ({need.Key}): {need.Value} URLs to submit but only {quota.Remaining} remaining (limit {quota.Limit}, used {quota.Used})");
                 }
             }
 
@@ -275,9 +379,9 @@ namespace CdnTasks.Commands
             }
         }
 
-        private List<KeyValuePair<string, int?>> Submit(BatchPlan plan)
+        private List<long> Submit(BatchPlan plan)
         {
-            var created = new List<KeyValuePair<string, int?>>();
+            var created = new List<long>();
             bool? zh = MyInvocation.BoundParameters.ContainsKey(nameof(ZhUrlEncode)) ? ZhUrlEncode.IsPresent : (bool?)null;
             CdnApiException refused = null;
             for (int i = 0; i < plan.Batches.Count; i++)
@@ -287,6 +391,7 @@ namespace CdnTasks.Commands
                 string what = $"Request {i + 1} of {plan.Batches.Count} ({urls.Length} {batch.FileType} URL{(urls.Length == 1 ? string.Empty : "s")}, first {urls[0]})";
                 if (refused != null)
                 {
+                    _ledger.Withheld(i);
                     string message = $"{what} was not sent, because an earlier request was refused ({refused.ErrorCode}, HTTP {(int)(refused.StatusCode ?? 0)}) and the same credentials would be refused again.";
                     WriteError(new ErrorRecord(new InvalidOperationException(message, refused), ErrorIds.RequestsNotSent, ErrorCategory.NotSpecified, urls)
                     {
@@ -298,14 +403,16 @@ namespace CdnTasks.Commands
                     continue;
                 }
 
-                string id;
+                long id;
                 DateTime sentAt = DateTime.UtcNow;
+                _ledger.Sending(i);
                 try
                 {
                     id = Await(SubmitAsync(batch, zh, CancellationToken));
                 }
                 catch (CdnApiException failure)
                 {
+                    _ledger.Failed(i, failure.MayHaveBeenProcessed);
                     WriteError(BatchFailure(failure, what, batch, urls, sentAt));
                     HttpStatusCode status = failure.StatusCode ?? 0;
                     if (failure.Kind == CdnFailureKind.Service && (status == HttpStatusCode.Unauthorized || status == HttpStatusCode.Forbidden))
@@ -316,20 +423,20 @@ namespace CdnTasks.Commands
                     continue;
                 }
 
+                _ledger.Accepted(i, id);
                 WriteVerbose($"{what}: task {id}.");
-                created.Add(new KeyValuePair<string, int?>(id, urls.Length));
+                created.Add(id);
                 if (!Wait)
                 {
                     WriteObject(new CdnTask
                     {
-                        Id = id,
-                        TaskType = Preheat ? "Preheating" : "Refresh",
-                        Status = "InProcess",
-                        FileType = batch.FileType,
+                        TaskId = id,
+                        TaskType = Preheat ? Normalize.Prefetch : Normalize.Purge,
+                        Status = Normalize.Running,
+                        FileType = Normalize.FileType.FromService(batch.FileType),
                         Processing = urls.Length,
                         Total = urls.Length,
-                        CreateTime = DateTime.UtcNow,
-                        UrlCount = urls.Length,
+                        CreateTimeUtc = DateTime.UtcNow,
                     });
                 }
             }
@@ -346,10 +453,10 @@ namespace CdnTasks.Commands
             {
                 // Not sent again: the service may have created the task (a timeout, or a 5xx or a broken or
                 // malformed answer after the body went out). One request makes one task, so one URL tells for all.
-                string when = sentAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                string when = sentAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
                 message = $"{what} failed, and the service may have created the task anyway: {failure.Message} These URLs may have been submitted; they were not sent again.";
                 action = $"Check before resubmitting, to avoid doing it twice: Get-CdnUrlTask -Url '{urls[0]}' lists that URL's records, newest first. "
-                    + $"A record created at about {when} UTC, when this request was sent, means the request was processed: one request makes one task, and Get-CdnUrlTask -TaskId <its TaskId> lists all its URLs. "
+                    + $"A record created at about {when}, when this request was sent, means the request was processed: one request makes one task, and Get-CdnUrlTask -TaskId <its TaskId> lists all its URLs. "
                     + $"If there is none, resubmit exactly these URLs (this error's TargetObject): {ResubmitHint(batch)}";
             }
             else
@@ -363,15 +470,19 @@ namespace CdnTasks.Commands
         }
 
         /// <summary>The command line that resubmits a batch's URLs from the error in $e, with the batch's own options.</summary>
-        private string ResubmitHint(UrlBatch batch)
+        private string ResubmitHint(UrlBatch batch) =>
+            "$e.TargetObject | " + ResubmitCommand(batch) + " (with $e this error: -ErrorVariable e, or $Error[0] when it is the latest)";
+
+        /// <summary>This command with a batch's own options (file type, mode, zh_url_encode, enterprise project).</summary>
+        private string ResubmitCommand(UrlBatch batch)
         {
-            var command = new StringBuilder("$e.TargetObject | ").Append(MyInvocation.MyCommand.Name);
+            var command = new StringBuilder(MyInvocation.MyCommand.Name);
             if (batch.FileType == BatchPlanner.Directory)
             {
-                command.Append(" -FileType directory");
+                command.Append(" -FileType Directory");
                 if (DirectoryMode != null && DirectoryMode != "all")
                 {
-                    command.Append(" -Mode ").Append(DirectoryMode);
+                    command.Append(" -Mode ").Append(Normalize.Mode.FromService(DirectoryMode));
                 }
             }
 
@@ -385,7 +496,7 @@ namespace CdnTasks.Commands
                 command.Append(" -EnterpriseProjectId '").Append(EnterpriseProjectId.Replace("'", "''")).Append('\'');
             }
 
-            return command.Append(" (with $e this error: -ErrorVariable e, or $Error[0] when it is the latest)").ToString();
+            return command.ToString();
         }
     }
 }

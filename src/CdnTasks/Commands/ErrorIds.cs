@@ -16,8 +16,10 @@ namespace CdnTasks.Commands
         public const string InvalidUrl = nameof(InvalidUrl);
         public const string InvalidParameterCombination = nameof(InvalidParameterCombination);
         public const string QuotaExceeded = nameof(QuotaExceeded);
+        public const string QuotaTypeNotFound = nameof(QuotaTypeNotFound);
         public const string CdnTaskHasFailedUrls = nameof(CdnTaskHasFailedUrls);
         public const string CdnTaskWaitTimeout = nameof(CdnTaskWaitTimeout);
+        public const string CdnTaskStatusUnknown = nameof(CdnTaskStatusUnknown);
         public const string RequestsNotSent = nameof(RequestsNotSent);
         public const string RecordsMayBeMissing = nameof(RecordsMayBeMissing);
         public const string ServicePrefix = "CdnApi.";

@@ -13,7 +13,8 @@ namespace CdnTasks.Commands
 {
     /// <summary>
     /// Get-CdnTask: cache purge and prefetch tasks (ShowHistoryTasks) with their URL counts, streamed page by
-    /// page; or, with -Id, given tasks (ShowHistoryTaskDetails with page_size 1, which carries the counts).
+    /// page; or, with -TaskId, given tasks (ShowHistoryTaskDetails with page_size 1, which carries the counts). A
+    /// task id that does not exist is a non-terminating error for that id; the other ids are still read.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "CdnTask", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [OutputType(typeof(CdnTask))]
@@ -23,57 +24,46 @@ namespace CdnTasks.Commands
         private const string IdSet = "Id";
         private static readonly PagingProgress s_progress = new PagingProgress(0x0CD3, "Get-CdnTask", "tasks", showWindows: false);
 
-        private static readonly Dictionary<string, string> s_orderFields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["create_time"] = "create_time",
-            ["CreateTime"] = "create_time",
-            ["task_type"] = "task_type",
-            ["TaskType"] = "task_type",
-            ["total"] = "total",
-            ["processing"] = "processing",
-            ["succeed"] = "succeed",
-            ["Succeeded"] = "succeed",
-            ["failed"] = "failed",
-        };
-
-        /// <summary>Gets or sets the ids of the tasks to get. Tasks piped in bind by their Id (or TaskId) property.</summary>
+        /// <summary>
+        /// Gets or sets the ids of the tasks to get (alias -Id). Tasks and URL records piped in bind by their TaskId
+        /// property (a number, so it binds before any conversion), other objects by an Id property; strings of digits
+        /// bind as ids.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; }
+        [Alias("Id")]
+        [ValidateRange(1, long.MaxValue)]
+        public long[] TaskId { get; set; }
 
-        /// <summary>Gets or sets the task id of a piped object that has one (a CdnUrlTask); it wins over Id.</summary>
-        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public string TaskId { get; set; }
-
-        /// <summary>Gets or sets the start of the creation-time range (start_date).</summary>
+        /// <summary>Gets or sets the start of the creation-time range (start_date): a DateTime of any Kind (Unspecified is local) or a DateTimeOffset.</summary>
         [Parameter(ParameterSetName = ListSet)]
-        public DateTime StartTime { get; set; }
+        public DateTimeOffset StartTime { get; set; }
 
-        /// <summary>Gets or sets the end of the creation-time range (end_date; default now when -StartTime is given).</summary>
+        /// <summary>Gets or sets the end of the creation-time range (end_date; default now when -StartTime is given), as -StartTime.</summary>
         [Parameter(ParameterSetName = ListSet)]
-        public DateTime EndTime { get; set; }
+        public DateTimeOffset EndTime { get; set; }
 
-        /// <summary>Gets or sets the task status: InProcess or Done.</summary>
+        /// <summary>Gets or sets the task status: Running or Completed (the service's task_inprocess, task_done are accepted too).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ArgumentCompleter(typeof(CdnArgumentCompleter))]
-        [ValidateSet("InProcess", "Done", IgnoreCase = true)]
+        [ValidateCdnValue(CdnValueSet.TaskStatus)]
         public string Status { get; set; }
 
-        /// <summary>Gets or sets the task type: Refresh (purge) or Preheating (prefetch).</summary>
+        /// <summary>Gets or sets the task type: Purge or Prefetch (the service's refresh, preheating are accepted too).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ArgumentCompleter(typeof(CdnArgumentCompleter))]
-        [ValidateSet("Refresh", "Preheating", IgnoreCase = true)]
+        [ValidateCdnValue(CdnValueSet.TaskType)]
         public string TaskType { get; set; }
 
-        /// <summary>Gets or sets the file type: file or directory.</summary>
+        /// <summary>Gets or sets the file type: File or Directory.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ArgumentCompleter(typeof(CdnArgumentCompleter))]
-        [ValidateSet("file", "directory", IgnoreCase = true)]
+        [ValidateCdnValue(CdnValueSet.FileType)]
         public string FileType { get; set; }
 
-        /// <summary>Gets or sets the field the service sorts by (order_field): CreateTime, TaskType, Total, Processing, Succeeded, Failed (or the service's spelling).</summary>
+        /// <summary>Gets or sets the field the service sorts by (order_field): CreateTime, TaskType, Total, Processing, Succeeded or Failed (or the service's spelling).</summary>
         [Parameter(ParameterSetName = ListSet)]
-        [ValidateSet("CreateTime", "TaskType", "Total", "Processing", "Succeeded", "Failed", "create_time", "task_type", "succeed", IgnoreCase = true)]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
+        [ValidateCdnValue(CdnValueSet.SortField)]
         public string SortBy { get; set; }
 
         /// <summary>Gets or sets a value indicating whether to sort in descending order (order_type desc); ascending otherwise.</summary>
@@ -99,14 +89,12 @@ namespace CdnTasks.Commands
         {
             if (ParameterSetName == IdSet)
             {
-                string[] ids = string.IsNullOrEmpty(TaskId) ? Id : new[] { TaskId };
-                TaskId = null;
-                GetById(ids);
+                GetById(TaskId);
                 return;
             }
 
             // The end is fixed now, so tasks created while the command pages never push older ones out of reach.
-            long endMs = MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? Normalize.ToEpochMs(EndTime) : Normalize.ToEpochMs(DateTime.UtcNow);
+            long endMs = MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? Normalize.ToEpochMs(EndTime) : Normalize.ToEpochMs(DateTimeOffset.UtcNow);
             HistoryTaskFilter filter = BuildFilter(endMs);
             RunCancellable(() =>
             {
@@ -137,11 +125,11 @@ namespace CdnTasks.Commands
             {
                 ThrowValidationError(
                     ErrorIds.InvalidTimeRange,
-                    $"-StartTime ({Normalize.FromEpochMs(startMs):u}) must be before -EndTime ({Normalize.FromEpochMs(endMs):u}).",
+                    $"-StartTime ({Normalize.Describe(startMs.Value)}) must be before -EndTime ({Normalize.Describe(endMs)}).",
                     StartTime);
             }
 
-            string outOfBounds = TimeWindows.OutOfBounds(startMs ?? 0, endMs, Normalize.ToEpochMs(DateTime.UtcNow));
+            string outOfBounds = TimeWindows.OutOfBounds(startMs ?? 0, endMs, Normalize.ToEpochMs(DateTimeOffset.UtcNow));
             if (outOfBounds != null)
             {
                 ThrowValidationError(ErrorIds.InvalidTimeRange, outOfBounds, MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? (object)EndTime : StartTime);
@@ -152,35 +140,35 @@ namespace CdnTasks.Commands
             if (SortBy != null || Descending.IsPresent)
             {
                 // The service needs order_field and order_type together; -Descending alone sorts by creation time.
-                orderField = SortBy == null ? "create_time" : s_orderFields[SortBy];
+                orderField = SortBy == null ? "create_time" : Normalize.SortField.ToService(SortBy);
                 orderType = Descending.IsPresent ? "desc" : "asc";
             }
 
             return new HistoryTaskFilter
             {
                 EnterpriseProjectId = EnterpriseProjectId,
-                Status = Status == null ? null : Normalize.TaskStatusFilter(Status),
+                Status = Normalize.TaskStatus.ToService(Status),
                 StartMs = startMs,
                 EndMs = endMs,
                 OrderField = orderField,
                 OrderType = orderType,
-                FileType = FileType?.ToLowerInvariant(),
-                TaskType = TaskType?.ToLowerInvariant(),
+                FileType = Normalize.FileType.ToService(FileType),
+                TaskType = Normalize.TaskType.ToService(TaskType),
             };
         }
 
-        private void GetById(string[] ids)
+        private void GetById(long[] ids)
         {
             RunCancellable(() =>
             {
-                foreach (string raw in ids)
+                foreach (long number in ids)
                 {
-                    string id = raw.Trim();
+                    string id = number.ToString(CultureInfo.InvariantCulture);
                     try
                     {
                         WriteObject(Await(Client.GetTaskAsync(id, EnterpriseProjectId, CancellationToken)));
                     }
-                    catch (CdnApiException failure) when (failure.Kind == CdnFailureKind.Service && (failure.StatusCode == HttpStatusCode.NotFound || failure.StatusCode == HttpStatusCode.BadRequest))
+                    catch (CdnApiException failure) when (TaskWaiter.IsAboutTheTask(failure))
                     {
                         WriteError(ToErrorRecord(failure, id));
                     }

@@ -12,33 +12,38 @@ namespace CdnTasks.Commands
     /// <summary>
     /// Get-CdnUrlTask: the URL records of cache purge and prefetch tasks (ShowUrlTaskInfo), streamed page by
     /// page across 24-hour windows, newest first; or, with -TaskId, the URL records of one task
-    /// (ShowHistoryTaskDetails), with the failure class and description of failed URLs.
+    /// (ShowHistoryTaskDetails), with the failure class and reason of failed URLs. A task id that does not exist
+    /// is a non-terminating error for that id; the other piped ids are still read.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "CdnUrlTask", DefaultParameterSetName = RangeSet, SupportsPaging = true)]
-    [OutputType(typeof(CdnUrlTask))]
+    [OutputType(typeof(CdnUrlTask), ParameterSetName = new[] { RangeSet })]
+    [OutputType(typeof(CdnUrlTaskDetail), ParameterSetName = new[] { TaskIdSet })]
     public sealed class GetCdnUrlTaskCommand : CdnCmdlet
     {
         private const string RangeSet = "Range";
         private const string TaskIdSet = "TaskId";
         private static readonly PagingProgress s_progress = new PagingProgress(0x0CD1, "Get-CdnUrlTask", "records", showWindows: true);
 
-        /// <summary>Gets or sets the id of the task whose URLs to get. A CdnTask piped in binds by its TaskId property.</summary>
+        /// <summary>Gets or sets the id of the task whose URLs to get. A CdnTask (or any object with a TaskId) piped in binds by its TaskId property.</summary>
         [Parameter(Mandatory = true, ParameterSetName = TaskIdSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string TaskId { get; set; }
+        [ValidateRange(1, long.MaxValue)]
+        public long TaskId { get; set; }
 
         /// <summary>Gets or sets the enterprise project id (with -TaskId), or null.</summary>
         [Parameter(ParameterSetName = TaskIdSet)]
         [ValidateNotNullOrEmpty]
         public string EnterpriseProjectId { get; set; }
 
-        /// <summary>Gets or sets the start of the range (default: 24 hours before -EndTime).</summary>
+        /// <summary>
+        /// Gets or sets the start of the range (default: 24 hours before -EndTime): a DateTime of any Kind (Unspecified
+        /// is local time, as Get-Date), a DateTimeOffset, or a string such as a CreateTime read back from a CSV.
+        /// </summary>
         [Parameter(ParameterSetName = RangeSet)]
-        public DateTime StartTime { get; set; }
+        public DateTimeOffset StartTime { get; set; }
 
-        /// <summary>Gets or sets the end of the range (default: now). Fixed when the command starts.</summary>
+        /// <summary>Gets or sets the end of the range (default: now), as -StartTime. Fixed when the command starts.</summary>
         [Parameter(ParameterSetName = RangeSet)]
-        public DateTime EndTime { get; set; }
+        public DateTimeOffset EndTime { get; set; }
 
         /// <summary>Gets or sets the exact URL to look for.</summary>
         [Parameter(ParameterSetName = RangeSet)]
@@ -46,19 +51,22 @@ namespace CdnTasks.Commands
         [ValidateNotNullOrEmpty]
         public string Url { get; set; }
 
-        /// <summary>Gets or sets the task type: Refresh (purge) or Preheating (prefetch).</summary>
+        /// <summary>Gets or sets the task type: Purge or Prefetch (the service's Refresh, Preheating... are accepted too).</summary>
         [Parameter(ParameterSetName = RangeSet)]
-        [ValidateSet("Refresh", "Preheating", IgnoreCase = true)]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
+        [ValidateCdnValue(CdnValueSet.TaskType)]
         public string TaskType { get; set; }
 
-        /// <summary>Gets or sets the URL status to match.</summary>
+        /// <summary>Gets or sets the URL status to match: Waiting, Processing, Purging, Prefetching, Succeeded or Failed (or the service's spelling).</summary>
         [Parameter]
-        [ValidateSet("processing", "succeed", "failed", "waiting", "refreshing", "preheating", IgnoreCase = true)]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
+        [ValidateCdnValue(CdnValueSet.UrlStatus)]
         public string Status { get; set; }
 
-        /// <summary>Gets or sets the file type: file or directory.</summary>
+        /// <summary>Gets or sets the file type: File or Directory.</summary>
         [Parameter(ParameterSetName = RangeSet)]
-        [ValidateSet("file", "directory", IgnoreCase = true)]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
+        [ValidateCdnValue(CdnValueSet.FileType)]
         public string FileType { get; set; }
 
         /// <summary>Gets or sets the records per request (1-100). A page size, never a cap.</summary>
@@ -79,7 +87,7 @@ namespace CdnTasks.Commands
                 return;
             }
 
-            DateTime now = DateTime.UtcNow;
+            DateTimeOffset now = DateTimeOffset.UtcNow;
             long endMs = Normalize.ToEpochMs(MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? EndTime : now);
             long startMs = MyInvocation.BoundParameters.ContainsKey(nameof(StartTime))
                 ? Normalize.ToEpochMs(StartTime)
@@ -88,7 +96,7 @@ namespace CdnTasks.Commands
             {
                 ThrowValidationError(
                     ErrorIds.InvalidTimeRange,
-                    $"-StartTime ({Normalize.FromEpochMs(startMs):u}) must be before -EndTime ({Normalize.FromEpochMs(endMs):u}).",
+                    $"-StartTime ({Normalize.Describe(startMs)}) must be before -EndTime ({Normalize.Describe(endMs)}).",
                     StartTime);
             }
 
@@ -100,9 +108,9 @@ namespace CdnTasks.Commands
             var filter = new UrlTaskFilter
             {
                 Url = Url,
-                TaskType = TaskType?.ToUpperInvariant(),
-                Status = Status?.ToLowerInvariant(),
-                FileType = FileType?.ToLowerInvariant(),
+                TaskType = Normalize.TaskType.ToService(TaskType)?.ToUpperInvariant(),
+                Status = Normalize.UrlStatus.ToService(Status),
+                FileType = Normalize.FileType.ToService(FileType),
             };
 
             string outOfBounds = TimeWindows.OutOfBounds(startMs, endMs, Normalize.ToEpochMs(now));
@@ -116,7 +124,7 @@ namespace CdnTasks.Commands
                 CdnClient client = Client;
                 Pager<CdnUrlTask> pager = client.UrlTaskPager(filter, startMs, endMs, PageSize);
                 ConfigurePaging(pager, client);
-                WriteVerbose($"Range {Normalize.FromEpochMs(startMs):u} to {Normalize.FromEpochMs(endMs):u} (UTC) in {pager.WindowCount:N0} window(s) of at most 24 hours, newest first.");
+                WriteVerbose($"Range {Normalize.Describe(startMs)} to {Normalize.Describe(endMs)} in {pager.WindowCount:N0} window(s) of at most 24 hours, newest first.");
 
                 if (PagingParameters.IncludeTotalCount)
                 {
@@ -134,20 +142,20 @@ namespace CdnTasks.Commands
 
         private void ProcessTask()
         {
-            string taskId = TaskId.Trim();
+            string taskId = TaskId.ToString(CultureInfo.InvariantCulture);
             if (Url != null && !IsAbsoluteHttpUrl(Url))
             {
                 ThrowValidationError(ErrorIds.InvalidUrl, $"-Url '{Url}' is not an absolute http:// or https:// URL.", Url);
             }
 
-            var filter = new TaskDetailFilter { EnterpriseProjectId = EnterpriseProjectId, Status = Status?.ToLowerInvariant(), Url = Url };
+            var filter = new TaskDetailFilter { EnterpriseProjectId = EnterpriseProjectId, Status = Normalize.UrlStatus.ToService(Status), Url = Url };
 
             // The detail API reports the task's total, succeed and failed counts: exact totals only for those filters.
             bool exactTotal = filter.Url == null && (filter.Status == null || filter.Status == "succeed" || filter.Status == "failed");
             RunCancellable(() =>
             {
                 CdnClient client = Client;
-                Pager<CdnUrlTask> pager = client.TaskDetailPager(taskId, filter, PageSize);
+                Pager<CdnUrlTaskDetail> pager = client.TaskDetailPager(taskId, filter, PageSize);
                 ConfigurePaging(pager, client);
                 try
                 {
@@ -157,12 +165,22 @@ namespace CdnTasks.Commands
                         WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), exactTotal && total.HasValue ? 1.0 : 0.0));
                     }
                 }
+                catch (CdnApiException failure) when (TaskWaiter.IsAboutTheTask(failure))
+                {
+                    // One bad id, one error: the other piped ids are still read.
+                    WriteError(ToErrorRecord(failure, taskId));
+                    return;
+                }
                 catch (CdnApiException failure)
                 {
                     ThrowTerminatingError(ToErrorRecord(failure, taskId));
                 }
 
-                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress, () => Target(pager));
+                if (!WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress, () => taskId, TaskWaiter.IsAboutTheTask))
+                {
+                    return;
+                }
+
                 if (UsesDefaultLimit)
                 {
                     WarnIfMoreMatch(pager, $"URL records of task {taskId}", ", or -Status or -Url");
@@ -174,7 +192,7 @@ namespace CdnTasks.Commands
         private bool UsesDefaultLimit => !All && PagingParameters.First == ulong.MaxValue;
 
         /// <summary>-Skip, -First (or the default limit without -All) and the configured concurrency.</summary>
-        private void ConfigurePaging(Pager<CdnUrlTask> pager, CdnClient client)
+        private void ConfigurePaging<T>(Pager<T> pager, CdnClient client)
         {
             pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
             pager.First = PagingParameters.First != ulong.MaxValue ? (long)Math.Min(PagingParameters.First, long.MaxValue) : All ? (long?)null : DefaultRecordLimit;
@@ -186,7 +204,7 @@ namespace CdnTasks.Commands
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && !string.IsNullOrEmpty(uri.Host);
 
-        private string Target(Pager<CdnUrlTask> pager) =>
+        private static string Target<T>(Pager<T> pager) =>
             $"Get-CdnUrlTask window {pager.CurrentWindow + 1} of {pager.WindowCount}, after {pager.Emitted} records";
     }
 }

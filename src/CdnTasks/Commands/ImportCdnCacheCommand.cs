@@ -9,7 +9,8 @@ namespace CdnTasks.Commands
 {
     /// <summary>
     /// Import-CdnCache: prefetches URLs into the CDN cache (CreatePreheatingTasks), at most 1000 URLs a request,
-    /// and writes one CdnTask per request. Directories are refused before any request.
+    /// and writes one CdnTask per request. Records of either task type are taken (warming what was purged is a
+    /// real workflow); a directory, which the service cannot prefetch, is a non-terminating error of its own.
     /// </summary>
     [Cmdlet(VerbsData.Import, "CdnCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(CdnTask))]
@@ -22,7 +23,7 @@ namespace CdnTasks.Commands
         internal override string OperationText => "Import-CdnCache (CreatePreheatingTasks)";
 
         /// <inheritdoc/>
-        internal override Task<string> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, CancellationToken cancellationToken) =>
+        internal override Task<long> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, CancellationToken cancellationToken) =>
             Client.CreatePreheatingTaskAsync(batch.Urls, zhUrlEncode, EnterpriseProjectId, cancellationToken);
     }
 }

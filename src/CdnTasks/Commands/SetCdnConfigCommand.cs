@@ -50,6 +50,7 @@ namespace CdnTasks.Commands
 
         /// <summary>Gets or sets the client-side rate limit: requests a second per API, 0 or 'off' for none, 'default' for the documented limits.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(CdnArgumentCompleter))]
         [ValidateNotNullOrEmpty]
         public string RateLimit { get; set; }
 

@@ -16,15 +16,24 @@ namespace CdnTasks.Commands
     /// Waits for tasks to finish on behalf of a cmdlet (Wait-CdnTask, Clear-CdnCache -Wait, Import-CdnCache
     /// -Wait): polls ShowHistoryTaskDetails (page_size 1: the task's counts) for each running task, then sleeps
     /// the poll interval; every request goes through the shared rate limiter, and every sleep ends at once on
-    /// Ctrl+C. Writes each task as it finishes, a non-terminating error for a task with failed URLs, one
-    /// progress record per task under a parent record, and a terminating timeout error naming the tasks still
-    /// running. Runs on the pipeline thread only.
+    /// Ctrl+C. Writes each task as it finishes, a non-terminating error for a task with failed URLs, for an
+    /// unknown task and for a task whose status the module does not know (it is not taken for "still running"),
+    /// one progress record per task under a parent record, and a terminating timeout error naming the tasks
+    /// still running (30 minutes unless -Timeout says otherwise). Runs on the pipeline thread only.
     /// </summary>
     internal sealed class TaskWaiter
     {
+        /// <summary>
+        /// The default longest wait: thirty minutes. A purge takes about five minutes to take effect (Huawei Cloud's
+        /// user guide), so this is six times that, with room for large prefetches; it is short enough that a stuck
+        /// task fails an unattended runbook within the hour, naming the task and how to wait longer.
+        /// </summary>
+        public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+
         private const int ParentActivityId = 0x0CD2;
         private readonly CdnCmdlet _cmdlet;
         private readonly string _activity;
+        private readonly List<string> _unfinished = new List<string>();
 
         public TaskWaiter(CdnCmdlet cmdlet, string activity)
         {
@@ -32,8 +41,11 @@ namespace CdnTasks.Commands
             _activity = activity;
         }
 
-        /// <summary>Gets or sets the longest wait, or null to wait until every task is done.</summary>
-        public TimeSpan? Timeout { get; set; }
+        /// <summary>Gets or sets the longest wait (<see cref="DefaultTimeout"/> unless the command says otherwise).</summary>
+        public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+        /// <summary>Gets the ids of the tasks not written yet (still running, or not polled yet), in input order.</summary>
+        public IReadOnlyList<string> Unfinished => _unfinished;
 
         /// <summary>Gets or sets the pause between polling rounds.</summary>
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -41,21 +53,30 @@ namespace CdnTasks.Commands
         /// <summary>Gets or sets the enterprise project id sent with each poll, or null.</summary>
         public string EnterpriseProjectId { get; set; }
 
-        /// <summary>Waits for the tasks (ids with the URL counts this command submitted, if any).</summary>
-        public void Run(IReadOnlyList<KeyValuePair<string, int?>> tasks)
+        /// <summary>Waits for the tasks.</summary>
+        public void Run(IEnumerable<string> taskIds)
         {
             var pending = new List<Entry>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (KeyValuePair<string, int?> task in tasks)
+            foreach (string id in taskIds)
             {
-                if (seen.Add(task.Key))
+                if (seen.Add(id))
                 {
-                    pending.Add(new Entry(task.Key, task.Value, ParentActivityId + 1 + pending.Count));
+                    pending.Add(new Entry(id, ParentActivityId + 1 + pending.Count));
+                    _unfinished.Add(id);
                 }
             }
 
             int count = pending.Count;
             int done = 0;
+            _cmdlet.WriteVerbose(string.Format(
+                CultureInfo.InvariantCulture,
+                "Waiting for {0} CDN task{1}, for at most {2} (-Timeout{3}), polling every {4:0.###} s.",
+                count,
+                count == 1 ? string.Empty : "s",
+                Describe(Timeout),
+                Timeout == DefaultTimeout ? ", the default" : string.Empty,
+                PollInterval.TotalSeconds));
             var clock = Stopwatch.StartNew();
             try
             {
@@ -71,9 +92,8 @@ namespace CdnTasks.Commands
                         catch (CdnApiException failure) when (IsAboutTheTask(failure))
                         {
                             // This task cannot be followed (unknown id, bad id): report it and keep waiting for the others.
-                            pending.Remove(entry);
+                            Finish(pending, entry);
                             done++;
-                            Complete(entry);
                             _cmdlet.WriteError(_cmdlet.ToErrorRecord(failure, entry.Id));
                             continue;
                         }
@@ -83,18 +103,23 @@ namespace CdnTasks.Commands
                             throw;
                         }
 
-                        task.UrlCount = entry.UrlCount;
                         entry.Last = task;
                         if (task.IsDone)
                         {
-                            pending.Remove(entry);
+                            Finish(pending, entry);
                             done++;
-                            Complete(entry);
                             _cmdlet.WriteObject(task);
                             if (task.Failed > 0)
                             {
                                 _cmdlet.WriteError(FailedUrls(task));
                             }
+                        }
+                        else if (!task.IsRunning)
+                        {
+                            // A status the module does not know is not "still running": waiting on it could last forever.
+                            Finish(pending, entry);
+                            done++;
+                            _cmdlet.WriteError(UnknownStatus(task));
                         }
                         else
                         {
@@ -112,17 +137,13 @@ namespace CdnTasks.Commands
                         PercentComplete = done * 100 / count,
                     });
 
-                    TimeSpan pause = PollInterval;
-                    if (Timeout.HasValue)
+                    TimeSpan left = Timeout - clock.Elapsed;
+                    if (left <= TimeSpan.Zero)
                     {
-                        TimeSpan left = Timeout.Value - clock.Elapsed;
-                        if (left <= TimeSpan.Zero)
-                        {
-                            ThrowTimeout(pending, clock.Elapsed);
-                        }
-
-                        pause = left < pause ? left : pause;
+                        ThrowTimeout(pending, clock.Elapsed);
                     }
+
+                    TimeSpan pause = left < PollInterval ? left : PollInterval;
 
                     _cmdlet.Await(Task.Delay(pause, _cmdlet.CancellationTokenForHelpers));
                 }
@@ -145,29 +166,72 @@ namespace CdnTasks.Commands
             }
         }
 
+        /// <summary>Whether a failure concerns only the task asked for (404 unknown id, 400 bad id), so the others go on.</summary>
+        internal static bool IsAboutTheTask(CdnApiException failure)
+        {
+            HttpStatusCode status = failure.StatusCode ?? 0;
+            return failure.Kind == CdnFailureKind.Service && (status == HttpStatusCode.NotFound || status == HttpStatusCode.BadRequest);
+        }
+
         /// <summary>The non-terminating error for a task that finished with failed URLs.</summary>
         internal static ErrorRecord FailedUrls(CdnTask task)
         {
-            string list = $"Get-CdnUrlTask -TaskId {task.Id} -Status failed -All";
-            string resubmit = string.Equals(task.TaskType, "Preheating", StringComparison.Ordinal) ? "Import-CdnCache" : "Clear-CdnCache";
+            string list = $"Get-CdnUrlTask -TaskId {task.TaskId} -Status Failed -All";
+            string resubmit = string.Equals(task.TaskType, Normalize.Prefetch, StringComparison.Ordinal) ? "Import-CdnCache" : "Clear-CdnCache";
             string message = string.Format(
                 CultureInfo.InvariantCulture,
                 "CDN task {0} ({1}) finished with {2} of {3} URLs failed. List them with: {4}",
-                task.Id,
+                task.TaskId,
                 task.TaskType,
                 task.Failed,
                 task.Total,
                 list);
             return new ErrorRecord(new InvalidOperationException(message), ErrorIds.CdnTaskHasFailedUrls, ErrorCategory.InvalidResult, task)
             {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"See why with: {list} | Format-List Url, FailClassify, FailDesc. Resubmit them with: {list} | {resubmit}" },
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"See why with: {list} | Format-List Url, FailureClass, FailureReason. Resubmit them with: {list} | {resubmit}" },
             };
         }
 
-        private static bool IsAboutTheTask(CdnApiException failure)
+        /// <summary>The non-terminating error for a task whose status the module does not know (neither Running nor Completed).</summary>
+        internal static ErrorRecord UnknownStatus(CdnTask task)
         {
-            HttpStatusCode status = failure.StatusCode ?? 0;
-            return failure.Kind == CdnFailureKind.Service && (status == HttpStatusCode.NotFound || status == HttpStatusCode.BadRequest);
+            string message = string.Format(
+                CultureInfo.InvariantCulture,
+                "CDN task {0} ({1}) has the status '{2}', which is neither Running nor Completed, so the module cannot tell whether it will finish; it is no longer waited for. {3} of {4} URLs succeeded, {5} failed, {6} still processing.",
+                task.TaskId,
+                task.TaskType,
+                task.Status,
+                task.Succeeded,
+                task.Total,
+                task.Failed,
+                task.Processing);
+            return new ErrorRecord(new InvalidOperationException(message), ErrorIds.CdnTaskStatusUnknown, ErrorCategory.InvalidResult, task)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Check it later with: Get-CdnTask -TaskId {task.TaskId}, and its URLs with: Get-CdnUrlTask -TaskId {task.TaskId} -All" },
+            };
+        }
+
+        /// <summary>A wait in words: "30 minutes", "1.5 seconds".</summary>
+        internal static string Describe(TimeSpan span)
+        {
+            if (span == TimeSpan.MaxValue)
+            {
+                return "no limit";
+            }
+
+            if (span.TotalMinutes >= 1 && span.Seconds == 0 && span.Milliseconds == 0)
+            {
+                return string.Format(CultureInfo.InvariantCulture, "{0:0} minute{1}", span.TotalMinutes, span.TotalMinutes == 1 ? string.Empty : "s");
+            }
+
+            return string.Format(CultureInfo.InvariantCulture, "{0:0.###} second{1}", span.TotalSeconds, span.TotalSeconds == 1 ? string.Empty : "s");
+        }
+
+        private void Finish(List<Entry> pending, Entry entry)
+        {
+            pending.Remove(entry);
+            _unfinished.Remove(entry.Id);
+            Complete(entry);
         }
 
         private void ThrowTimeout(List<Entry> pending, TimeSpan elapsed)
@@ -176,10 +240,11 @@ namespace CdnTasks.Commands
                 ? p.Id
                 : $"{p.Id} ({p.Last.Processing} of {p.Last.Total} URLs still processing)"));
             string ids = string.Join(",", pending.Select(p => p.Id));
-            string message = $"Timed out after {elapsed:hh\\:mm\\:ss} waiting for CDN tasks; still running: {running}.";
+            string limit = Timeout == DefaultTimeout ? $"the default -Timeout of {Describe(Timeout)}" : $"-Timeout {Describe(Timeout)}";
+            string message = $"Timed out after {elapsed:hh\\:mm\\:ss} ({limit}) waiting for CDN tasks; still running: {running}.";
             var record = new ErrorRecord(new TimeoutException(message), ErrorIds.CdnTaskWaitTimeout, ErrorCategory.OperationTimeout, pending.Select(p => p.Id).ToArray())
             {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Wait longer with: Wait-CdnTask -Id {ids} -Timeout <seconds>, or check them with: Get-CdnTask -Id {ids}" },
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Wait longer with: Wait-CdnTask -TaskId {ids} -Timeout <seconds>, or check them with: Get-CdnTask -TaskId {ids}" },
             };
             _cmdlet.ThrowTerminatingError(record);
         }
@@ -213,16 +278,13 @@ namespace CdnTasks.Commands
 
         private sealed class Entry
         {
-            public Entry(string id, int? urlCount, int activityId)
+            public Entry(string id, int activityId)
             {
                 Id = id;
-                UrlCount = urlCount;
                 ActivityId = activityId;
             }
 
             public string Id { get; }
-
-            public int? UrlCount { get; }
 
             public int ActivityId { get; }
 

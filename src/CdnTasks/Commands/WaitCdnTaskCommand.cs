@@ -8,31 +8,30 @@ namespace CdnTasks.Commands
 {
     /// <summary>
     /// Wait-CdnTask: waits until CDN tasks are done, polling their counts within the API's rate limit, with a
-    /// progress bar per task; writes each finished task and reports failed URLs as non-terminating errors.
+    /// progress bar per task; writes each finished task and reports failed URLs, unknown tasks and unknown
+    /// statuses as non-terminating errors; stops after -Timeout (30 minutes by default) naming the tasks still
+    /// running.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "CdnTask")]
     [OutputType(typeof(CdnTask))]
     public sealed class WaitCdnTaskCommand : CdnCmdlet
     {
-        private readonly List<KeyValuePair<string, int?>> _tasks = new List<KeyValuePair<string, int?>>();
+        private readonly List<string> _tasks = new List<string>();
 
-        /// <summary>Gets or sets the ids of the tasks to wait for. Tasks piped in bind by their Id (or TaskId) property.</summary>
+        /// <summary>
+        /// Gets or sets the ids of the tasks to wait for (alias -Id). Tasks and URL records piped in bind by their
+        /// TaskId property (a number, so it binds before any conversion), other objects by an Id property; strings of
+        /// digits bind as ids.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; }
+        [Alias("Id")]
+        [ValidateRange(1, long.MaxValue)]
+        public long[] TaskId { get; set; }
 
-        /// <summary>Gets or sets the task id of a piped object that has one (a CdnUrlTask); it wins over Id.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public string TaskId { get; set; }
-
-        /// <summary>Gets or sets the URL count of a piped task that this session submitted (kept on the finished task).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public int? UrlCount { get; set; }
-
-        /// <summary>Gets or sets the longest wait (a TimeSpan or a number of seconds); by default waits until every task is done.</summary>
+        /// <summary>Gets or sets the longest wait (a TimeSpan or a number of seconds); 30 minutes by default.</summary>
         [Parameter]
         [TimeoutTransformation]
-        public TimeSpan Timeout { get; set; }
+        public TimeSpan Timeout { get; set; } = TaskWaiter.DefaultTimeout;
 
         /// <summary>Gets or sets the seconds between polls (default 2).</summary>
         [Parameter]
@@ -56,15 +55,10 @@ namespace CdnTasks.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            // A piped object with a TaskId property (CdnTask, CdnUrlTask) names its task there; its Id may be a record id.
-            string[] ids = string.IsNullOrEmpty(TaskId) ? Id : new[] { TaskId };
-            foreach (string id in ids)
+            foreach (long id in TaskId)
             {
-                _tasks.Add(new KeyValuePair<string, int?>(id.Trim(), UrlCount));
+                _tasks.Add(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
-
-            TaskId = null;
-            UrlCount = null;
         }
 
         /// <inheritdoc/>
@@ -78,7 +72,7 @@ namespace CdnTasks.Commands
             RunCancellable(() => new TaskWaiter(this, "Wait-CdnTask")
             {
                 PollInterval = TimeSpan.FromSeconds(PollIntervalSec),
-                Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : (TimeSpan?)null,
+                Timeout = Timeout,
                 EnterpriseProjectId = EnterpriseProjectId,
             }.Run(_tasks));
         }

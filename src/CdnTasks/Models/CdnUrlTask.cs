@@ -5,10 +5,11 @@ using System;
 namespace CdnTasks
 {
     /// <summary>
-    /// One URL of a cache purge or prefetch task, as Get-CdnUrlTask writes it: flat properties that make a
-    /// tidy table and one clean Export-Csv row. Times are UTC <see cref="DateTime"/> values (Kind = Utc).
-    /// Status, TaskType and FileType are normalised (succeed, Refresh, file); values the module does not know
-    /// pass through unchanged.
+    /// One URL record of a cache purge or prefetch task, as Get-CdnUrlTask writes it (ShowUrlTaskInfo): flat
+    /// properties that make a tidy table and one clean Export-Csv row. Times are local (Kind Local, as Get-Date
+    /// and Get-ChildItem give them), so they compare and subtract correctly with Get-Date in any time zone; each
+    /// has a UTC twin (Kind Utc) that names the instant in a CSV. Status, TaskType, FileType and Mode use the
+    /// module's words (Succeeded, Purge, File, All); values the module does not know pass through unchanged.
     /// </summary>
     public sealed class CdnUrlTask
     {
@@ -16,34 +17,34 @@ namespace CdnTasks
         public long Id { get; internal set; }
 
         /// <summary>Gets the id of the task the URL belongs to.</summary>
-        public string TaskId { get; internal set; }
+        public long TaskId { get; internal set; }
 
         /// <summary>Gets the URL that was purged or prefetched.</summary>
         public string Url { get; internal set; }
 
-        /// <summary>Gets the status: processing, succeed, failed, waiting, refreshing or preheating.</summary>
+        /// <summary>Gets the status: Waiting, Processing, Purging, Prefetching, Succeeded or Failed.</summary>
         public string Status { get; internal set; }
 
-        /// <summary>Gets the task type: Refresh (purge) or Preheating (prefetch).</summary>
+        /// <summary>Gets the task type: Purge (Clear-CdnCache) or Prefetch (Import-CdnCache).</summary>
         public string TaskType { get; internal set; }
 
-        /// <summary>Gets the file type: file or directory.</summary>
+        /// <summary>Gets the file type: File or Directory.</summary>
         public string FileType { get; internal set; }
 
-        /// <summary>Gets the directory purge mode (all or detect_modify_refresh), or null for files.</summary>
+        /// <summary>Gets the directory purge mode (All or DetectModifyRefresh), or null for files.</summary>
         public string Mode { get; internal set; }
 
-        /// <summary>Gets when the record was created (UTC).</summary>
-        public DateTime? CreateTime { get; internal set; }
+        /// <summary>Gets when the record was created, in local time (Kind Local).</summary>
+        public DateTime? CreateTime => Normalize.ToLocal(CreateTimeUtc);
 
-        /// <summary>Gets when the record last changed (UTC).</summary>
-        public DateTime? ModifyTime { get; internal set; }
+        /// <summary>Gets when the record was created, in UTC (Kind Utc).</summary>
+        public DateTime? CreateTimeUtc { get; internal set; }
 
-        /// <summary>Gets the failure class of a failed URL (ORIGIN_ERROR, INNER_ERROR, UNKNOWN_ERROR); only from task details.</summary>
-        public string FailClassify { get; internal set; }
+        /// <summary>Gets when the record last changed, in local time (Kind Local).</summary>
+        public DateTime? ModifyTime => Normalize.ToLocal(ModifyTimeUtc);
 
-        /// <summary>Gets the failure description of a failed URL; only from task details.</summary>
-        public string FailDesc { get; internal set; }
+        /// <summary>Gets when the record last changed, in UTC (Kind Utc).</summary>
+        public DateTime? ModifyTimeUtc { get; internal set; }
 
         /// <inheritdoc/>
         public override string ToString() => Url ?? string.Empty;

@@ -87,7 +87,8 @@ namespace CdnTasks.Tests.Api
         [InlineData("ftp://www.example.com/a.js", false, "file", "not an absolute")]
         [InlineData("/relative/a.js", false, "file", "not an absolute")]
         [InlineData("https://", false, "file", "not an absolute")]
-        [InlineData("https://www.example.com/a b.js", false, "file", "space")]
+        [InlineData("https://www.example.com/a\tb.js", false, "file", "control character")]
+        [InlineData("https://www.example.com/a\u00a0b.js", false, "file", "control character")]
         [InlineData("", false, "file", "empty")]
         [InlineData("https://www.example.com/dir/", true, "directory", "directory")]
         [InlineData("https://www.example.com/dir/", true, "file", "ends with '/'")]
@@ -103,6 +104,17 @@ namespace CdnTasks.Tests.Api
             {
                 Assert.Contains(expected, problem);
             }
+        }
+
+        [Theory]
+        [InlineData("https://www.example.com/a.js", "https://www.example.com/a.js")]
+        [InlineData("https://cdn7.example.com/assets/11/my photo.jpg", "https://cdn7.example.com/assets/11/my%20photo.jpg")]
+        [InlineData("https://www.example.com/a b+c&d=e#f/中文.png", "https://www.example.com/a%20b+c&d=e#f/中文.png")]
+        [InlineData("https://static.example.net/100%25/a%20b.css", "https://static.example.net/100%25/a%20b.css")]
+        public void SpacesAreSentPercentEncodedAndNothingElseChanges(string url, string sent)
+        {
+            Assert.Equal(sent, UrlRules.ToSend(url));
+            Assert.Null(UrlRules.Problem(UrlRules.ToSend(url), false, "file"));
         }
 
         [Fact]

@@ -105,14 +105,83 @@ namespace CdnTasks.Tests.Api
             Assert.Equal(new[] { "page_size=50", "page_number=2", "status=failed", "url=https://a.example.com/x" }, request.Query.Select(q => q.Key + "=" + q.Value));
         }
 
-        [Fact]
-        public void TaskStatusIsNormalised()
+        [Theory]
+        [InlineData(CdnValueSet.TaskStatus, "task_inprocess", "Running")]
+        [InlineData(CdnValueSet.TaskStatus, "TASK_DONE", "Completed")]
+        [InlineData(CdnValueSet.TaskStatus, "task_paused", "task_paused")]
+        [InlineData(CdnValueSet.UrlStatus, "SUCCEED", "Succeeded")]
+        [InlineData(CdnValueSet.UrlStatus, "refreshing", "Purging")]
+        [InlineData(CdnValueSet.TaskType, "REFRESH", "Purge")]
+        [InlineData(CdnValueSet.TaskType, "preheating", "Prefetch")]
+        [InlineData(CdnValueSet.TaskType, "REFRESH_AFTER_PREHEATING", "REFRESH_AFTER_PREHEATING")]
+        [InlineData(CdnValueSet.Mode, "detect_modify_refresh", "DetectModifyRefresh")]
+        [InlineData(CdnValueSet.FailureClass, "ORIGIN_ERROR", "OriginError")]
+        [InlineData(CdnValueSet.QuotaType, "file_refresh", "FilePurge")]
+        [InlineData(CdnValueSet.QuotaType, "ip_filter", "IpFilter")]
+        [InlineData(CdnValueSet.QuotaType, "brand_new_quota", "brand_new_quota")]
+        public void ServiceValuesBecomeTheModulesWordsOrPassThrough(CdnValueSet set, string sent, string expected)
         {
-            Assert.Equal("InProcess", Normalize.TaskStatus("task_inprocess"));
-            Assert.Equal("Done", Normalize.TaskStatus("TASK_DONE"));
-            Assert.Equal("task_paused", Normalize.TaskStatus("task_paused"));
-            Assert.Equal("task_inprocess", Normalize.TaskStatusFilter("inprocess"));
-            Assert.Equal("task_done", Normalize.TaskStatusFilter("Done"));
+            Assert.Equal(expected, Normalize.Of(set).FromService(sent));
+        }
+
+        [Theory]
+        [InlineData(CdnValueSet.TaskStatus, "Running", "task_inprocess")]
+        [InlineData(CdnValueSet.TaskStatus, "inprocess", "task_inprocess")]
+        [InlineData(CdnValueSet.TaskStatus, "Done", "task_done")]
+        [InlineData(CdnValueSet.TaskStatus, "completed", "task_done")]
+        [InlineData(CdnValueSet.UrlStatus, "Succeeded", "succeed")]
+        [InlineData(CdnValueSet.UrlStatus, "success", "succeed")]
+        [InlineData(CdnValueSet.UrlStatus, "FAILED", "failed")]
+        [InlineData(CdnValueSet.UrlStatus, "Purging", "refreshing")]
+        [InlineData(CdnValueSet.TaskType, "Purge", "refresh")]
+        [InlineData(CdnValueSet.TaskType, "Refresh", "refresh")]
+        [InlineData(CdnValueSet.TaskType, "prefetch", "preheating")]
+        [InlineData(CdnValueSet.TaskType, "preheat", "preheating")]
+        [InlineData(CdnValueSet.Mode, "DetectModifyRefresh", "detect_modify_refresh")]
+        [InlineData(CdnValueSet.Mode, "detect-modify-refresh", "detect_modify_refresh")]
+        [InlineData(CdnValueSet.SortField, "Succeeded", "succeed")]
+        [InlineData(CdnValueSet.SortField, "create_time", "create_time")]
+        [InlineData(CdnValueSet.UrlStatus, "done", null)]
+        [InlineData(CdnValueSet.TaskType, "erase", null)]
+        public void WordsUsersTypeBecomeTheServicesSpelling(CdnValueSet set, string typed, string expected)
+        {
+            Assert.Equal(expected, Normalize.Of(set).ToService(typed));
+        }
+
+        [Fact]
+        public void EveryWordIsItsOwnSpellingAndNoSpellingIsShared()
+        {
+            foreach (CdnValueSet set in Enum.GetValues(typeof(CdnValueSet)))
+            {
+                Vocabulary words = Normalize.Of(set);
+                Assert.Equal(words.Words.Length, words.Words.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+                for (int i = 0; i < words.Words.Length; i++)
+                {
+                    Assert.True(words.TryParse(words.Words[i], out string word));
+                    Assert.Equal(words.Words[i], word);
+                    Assert.Equal(words.Wires[i], words.ToService(words.Words[i]));
+                    Assert.Equal(words.Words[i], words.FromService(words.Wires[i]));
+                }
+            }
+        }
+
+        [Theory]
+        [InlineData("7620242", 7620242)]
+        [InlineData("1", 1)]
+        public void ACreateAnswerGivesANumericTaskId(string sent, long expected)
+        {
+            Assert.Equal(expected, CdnClient.RequireId(sent, CdnOperation.CreateRefreshTasks, "refresh_task"));
+        }
+
+        [Theory]
+        [InlineData(null)]
+        [InlineData("")]
+        [InlineData("task-7")]
+        public void ACreateAnswerWithoutANumericIdIsMalformedAndMayHaveBeenProcessed(string sent)
+        {
+            CdnApiException failure = Assert.Throws<CdnApiException>(() => CdnClient.RequireId(sent, CdnOperation.CreateRefreshTasks, "refresh_task"));
+            Assert.Equal(CdnFailureKind.MalformedResponse, failure.Kind);
+            Assert.True(failure.MayHaveBeenProcessed);
         }
 
         [Fact]

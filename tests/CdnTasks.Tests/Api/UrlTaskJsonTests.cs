@@ -132,25 +132,31 @@ namespace CdnTasks.Tests.Api
             CdnUrlTask first = tasks[0];
             Assert.Equal(8992619, first.Id);
             Assert.Equal("https://scxximwp.qqeixmbe.com/test.jpg", first.Url);
-            Assert.Equal("succeed", first.Status);
-            Assert.Equal("Refresh", first.TaskType);
-            Assert.Equal("file", first.FileType);
-            Assert.Equal("407354", first.TaskId);
+            Assert.Equal("Succeeded", first.Status);
+            Assert.Equal("Purge", first.TaskType);
+            Assert.Equal("File", first.FileType);
+            Assert.Equal(407354, first.TaskId);
             Assert.Null(first.Mode);
 
             // 1652325740318 ms = 1652325740 s + 318 ms = 2022-05-12 03:22:20.318 UTC.
             DateTime expectedCreate = DateTime.UnixEpoch.AddSeconds(1652325740).AddMilliseconds(318);
             Assert.Equal(new DateTime(2022, 5, 12, 3, 22, 20, 318, DateTimeKind.Utc), expectedCreate);
-            Assert.Equal(expectedCreate, first.CreateTime);
-            Assert.Equal(DateTimeKind.Utc, first.CreateTime.Value.Kind);
-            Assert.Equal(new DateTime(2022, 5, 12, 3, 22, 22, DateTimeKind.Utc), first.ModifyTime);
-            Assert.Equal(DateTimeKind.Utc, first.ModifyTime.Value.Kind);
+            Assert.Equal(expectedCreate, first.CreateTimeUtc);
+            Assert.Equal(DateTimeKind.Utc, first.CreateTimeUtc.Value.Kind);
+            Assert.Equal(new DateTime(2022, 5, 12, 3, 22, 22, DateTimeKind.Utc), first.ModifyTimeUtc);
+            Assert.Equal(DateTimeKind.Utc, first.ModifyTimeUtc.Value.Kind);
 
-            Assert.Equal(new[] { "succeed", "succeed", "succeed" }, tasks.Take(3).Select(t => t.Status));
-            Assert.All(tasks.Skip(3), t => Assert.Equal("processing", t.Status));
+            // The local twins name the same instants, in local time (Kind Local), as Get-Date gives them.
+            Assert.Equal(DateTimeKind.Local, first.CreateTime.Value.Kind);
+            Assert.Equal(expectedCreate, first.CreateTime.Value.ToUniversalTime());
+            Assert.Equal(DateTimeKind.Local, first.ModifyTime.Value.Kind);
+            Assert.Equal(first.ModifyTimeUtc, first.ModifyTime.Value.ToUniversalTime());
+
+            Assert.Equal(new[] { "Succeeded", "Succeeded", "Succeeded" }, tasks.Take(3).Select(t => t.Status));
+            Assert.All(tasks.Skip(3), t => Assert.Equal("Processing", t.Status));
             Assert.Equal("http://content-hw.autotest.com/autotest/DQCkkgmV", tasks[3].Url);
-            Assert.Equal("407352", tasks[3].TaskId);
-            Assert.All(tasks, t => Assert.Equal("Refresh", t.TaskType));
+            Assert.Equal(407352, tasks[3].TaskId);
+            Assert.All(tasks, t => Assert.Equal("Purge", t.TaskType));
         }
 
         [Fact]
@@ -162,17 +168,19 @@ namespace CdnTasks.Tests.Api
 
             Assert.Equal(31548, page.Total);
             Assert.Equal(10, page.Records.Count);
+            Assert.Equal(1652325671917, Normalize.ToEpochMs(page.Records[9].CreateTimeUtc.Value));
             Assert.Equal(1652325671917, Normalize.ToEpochMs(page.Records[9].CreateTime.Value));
         }
 
         [Theory]
-        [InlineData("SUCCEED", "succeed")]
-        [InlineData("succeed", "succeed")]
-        [InlineData("Failed", "failed")]
-        [InlineData("SUCC\\u0045ED", "succeed")]
-        [InlineData("WAITING", "waiting")]
-        [InlineData("REFRESHING", "refreshing")]
-        [InlineData("PREHEATING", "preheating")]
+        [InlineData("SUCCEED", "Succeeded")]
+        [InlineData("succeed", "Succeeded")]
+        [InlineData("Failed", "Failed")]
+        [InlineData("SUCC\\u0045ED", "Succeeded")]
+        [InlineData("WAITING", "Waiting")]
+        [InlineData("REFRESHING", "Purging")]
+        [InlineData("PREHEATING", "Prefetching")]
+        [InlineData("processing", "Processing")]
         [InlineData("CANCELLED", "CANCELLED")]
         [InlineData("partially_done", "partially_done")]
         [InlineData("", "")]
@@ -182,8 +190,8 @@ namespace CdnTasks.Tests.Api
         }
 
         [Theory]
-        [InlineData("REFRESH", "Refresh")]
-        [InlineData("preheating", "Preheating")]
+        [InlineData("REFRESH", "Purge")]
+        [InlineData("preheating", "Prefetch")]
         [InlineData("REFRESH_AFTER_PREHEATING", "REFRESH_AFTER_PREHEATING")]
         public void TaskTypeIsNormalisedOrPassedThrough(string sent, string expected)
         {
@@ -191,11 +199,11 @@ namespace CdnTasks.Tests.Api
         }
 
         [Theory]
-        [InlineData("file_type", "FILE", "file")]
-        [InlineData("file_type", "Directory", "directory")]
+        [InlineData("file_type", "FILE", "File")]
+        [InlineData("file_type", "Directory", "Directory")]
         [InlineData("file_type", "symlink", "symlink")]
-        [InlineData("mode", "ALL", "all")]
-        [InlineData("mode", "detect_modify_refresh", "detect_modify_refresh")]
+        [InlineData("mode", "ALL", "All")]
+        [InlineData("mode", "detect_modify_refresh", "DetectModifyRefresh")]
         [InlineData("mode", "something_new", "something_new")]
         public void FileTypeAndModeAreNormalisedOrPassedThrough(string field, string sent, string expected)
         {
@@ -215,8 +223,8 @@ namespace CdnTasks.Tests.Api
             Assert.Equal(31548, page.Total);
             Assert.Equal(1, page.Count);
             Assert.Equal(8992619, task.Id);
-            Assert.Equal("407354", task.TaskId);
-            Assert.Equal(new DateTime(2022, 5, 12, 3, 22, 20, 318, DateTimeKind.Utc), task.CreateTime);
+            Assert.Equal(407354, task.TaskId);
+            Assert.Equal(new DateTime(2022, 5, 12, 3, 22, 20, 318, DateTimeKind.Utc), task.CreateTimeUtc);
         }
 
         [Fact]
@@ -233,8 +241,9 @@ namespace CdnTasks.Tests.Api
             Assert.Null(task.TaskType);
             Assert.Null(task.FileType);
             Assert.Null(task.Mode);
-            Assert.Null(task.TaskId);
+            Assert.Equal(0, task.TaskId);
             Assert.Null(task.CreateTime);
+            Assert.Null(task.CreateTimeUtc);
             Assert.Null(task.ModifyTime);
         }
 
@@ -257,7 +266,7 @@ namespace CdnTasks.Tests.Api
             Assert.Null(task.Url);
             Assert.Null(task.Status);
             Assert.Null(task.TaskType);
-            Assert.Null(task.TaskId);
+            Assert.Equal(0, task.TaskId);
             Assert.Null(task.CreateTime);
         }
 
@@ -281,6 +290,7 @@ namespace CdnTasks.Tests.Api
         [Theory]
         [InlineData("""{"result":{"id":1}}""")]
         [InlineData("""{"result":[{"id":"abc"}]}""")]
+        [InlineData("""{"result":[{"task_id":"abc"}]}""")]
         [InlineData("""{"result":[{"id":1.5}]}""")]
         [InlineData("""{"result":[{"url":7}]}""")]
         [InlineData("""[]""")]

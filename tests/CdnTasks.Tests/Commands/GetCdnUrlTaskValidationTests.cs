@@ -91,7 +91,7 @@ namespace CdnTasks.Tests.Commands
         [InlineData("PageSize", -1)]
         [InlineData("Status", "unknown")]
         [InlineData("Status", "done")]
-        [InlineData("TaskType", "Purge")]
+        [InlineData("TaskType", "erase")]
         [InlineData("FileType", "folder")]
         public void OutOfRangeOrUnknownValuesFailParameterValidation(string parameter, object value)
         {

@@ -10,8 +10,17 @@ namespace CdnTasks.Api.Batching
         /// <summary>The longest URL the service accepts.</summary>
         public const int MaxLength = 4096;
 
+        /// <summary>
+        /// The URL as it is sent: every space percent-encoded as %20, nothing else changed. The service's documentation
+        /// says that URLs containing spaces must be encoded by the caller (with zh_url_encode off), and the URL
+        /// records it returns may show a space raw ("my photo.jpg"), so such a record can be purged again as it is.
+        /// Other characters, Chinese ones included, are sent as given (zh_url_encode asks the service to transcode
+        /// those); a '%' is never encoded again.
+        /// </summary>
+        public static string ToSend(string url) => url.IndexOf(' ') < 0 ? url : url.Replace(" ", "%20");
+
         /// <summary>Returns why a URL cannot be submitted, or null when it can.</summary>
-        /// <param name="url">The URL (already trimmed).</param>
+        /// <param name="url">The URL as it is sent (already trimmed and passed through <see cref="ToSend"/>).</param>
         /// <param name="preheat">True for prefetch, which refuses directories.</param>
         /// <param name="fileType">file or directory.</param>
         public static string Problem(string url, bool preheat, string fileType)
@@ -36,7 +45,7 @@ namespace CdnTasks.Api.Batching
             {
                 if (char.IsWhiteSpace(c) || char.IsControl(c))
                 {
-                    return "it contains a space or control character; percent-encode it (a space is %20)";
+                    return "it contains a tab, line break or other control character; remove it, or percent-encode it if it belongs to the URL";
                 }
             }
 
@@ -44,7 +53,7 @@ namespace CdnTasks.Api.Batching
             {
                 if (string.Equals(fileType, BatchPlanner.Directory, StringComparison.OrdinalIgnoreCase))
                 {
-                    return "it is a directory; prefetch supports files only";
+                    return "it is a directory; prefetch supports files only (purge directories with Clear-CdnCache -FileType Directory)";
                 }
 
                 if (url.EndsWith("/", StringComparison.Ordinal))

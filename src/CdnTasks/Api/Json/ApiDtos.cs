@@ -18,8 +18,9 @@ namespace CdnTasks.Api.Json
     /// <summary>One task of ShowHistoryTasks (and the task part of ShowHistoryTaskDetails).</summary>
     internal class HistoryTaskDto
     {
+        /// <summary>Gets or sets the task id: a string of digits on the wire, read as a number.</summary>
         [JsonPropertyName("id")]
-        public string Id { get; set; }
+        public long? Id { get; set; }
 
         [JsonPropertyName("task_type")]
         public string TaskType { get; set; }
@@ -68,8 +69,9 @@ namespace CdnTasks.Api.Json
         [JsonPropertyName("create_time")]
         public long? CreateTime { get; set; }
 
+        /// <summary>Gets or sets the task id: a string of digits on the wire, read as a number.</summary>
         [JsonPropertyName("task_id")]
-        public string TaskId { get; set; }
+        public long? TaskId { get; set; }
 
         [JsonPropertyName("task_type")]
         public string TaskType { get; set; }

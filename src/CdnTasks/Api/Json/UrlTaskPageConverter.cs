@@ -26,9 +26,10 @@ namespace CdnTasks.Api.Json
 
     /// <summary>
     /// Reads a ShowUrlTaskInfo body (<c>{"total","count","result":[...]}</c>) with a Utf8JsonReader straight into
-    /// <see cref="CdnUrlTask"/> objects: enumerated values are matched on their UTF-8 bytes (no string for a
-    /// known status, type or file type), numbers may come as strings, unknown properties are skipped and unknown
-    /// values pass through. Anything that is not that shape is a <see cref="JsonException"/>.
+    /// <see cref="CdnUrlTask"/> objects: enumerated values are matched on the service's spelling in UTF-8 bytes, in
+    /// either case, and become the module's words (SUCCEED is Succeeded, REFRESH is Purge; no string is made for a
+    /// known value); numbers may come as strings, unknown properties are skipped and unknown values pass through.
+    /// Anything that is not that shape is a <see cref="JsonException"/>.
     /// </summary>
     internal sealed class UrlTaskPageConverter : JsonConverter<UrlTaskPage>
     {
@@ -49,10 +50,10 @@ namespace CdnTasks.Api.Json
         private static readonly byte[] s_createTime = Utf8("create_time");
         private static readonly byte[] s_fileType = Utf8("file_type");
         private static readonly byte[] s_mode = Utf8("mode");
-        private static readonly Known s_statuses = new Known(Normalize.UrlStatuses);
-        private static readonly Known s_taskTypes = new Known(Normalize.TaskTypes);
-        private static readonly Known s_fileTypes = new Known(Normalize.FileTypes);
-        private static readonly Known s_modes = new Known(Normalize.Modes);
+        private static readonly Known s_statuses = new Known(Normalize.UrlStatus);
+        private static readonly Known s_taskTypes = new Known(Normalize.TaskType);
+        private static readonly Known s_fileTypes = new Known(Normalize.FileType);
+        private static readonly Known s_modes = new Known(Normalize.Mode);
 
         /// <inheritdoc/>
         [MethodImpl(Hot)]
@@ -125,17 +126,17 @@ namespace CdnTasks.Api.Json
                 else if (reader.ValueTextEquals(s_taskId))
                 {
                     reader.Read();
-                    record.TaskId = reader.TokenType == JsonTokenType.String ? reader.GetString() : ReadInt64(ref reader)?.ToString(CultureInfo.InvariantCulture);
+                    record.TaskId = ReadInt64(ref reader) ?? 0;
                 }
                 else if (reader.ValueTextEquals(s_createTime))
                 {
                     reader.Read();
-                    record.CreateTime = Normalize.FromEpochMs(ReadInt64(ref reader));
+                    record.CreateTimeUtc = Normalize.FromEpochMs(ReadInt64(ref reader));
                 }
                 else if (reader.ValueTextEquals(s_modifyTime))
                 {
                     reader.Read();
-                    record.ModifyTime = Normalize.FromEpochMs(ReadInt64(ref reader));
+                    record.ModifyTimeUtc = Normalize.FromEpochMs(ReadInt64(ref reader));
                 }
                 else if (reader.ValueTextEquals(s_fileType))
                 {
@@ -201,18 +202,18 @@ namespace CdnTasks.Api.Json
 
         private static byte[] Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text);
 
-        /// <summary>A closed set of values matched on their UTF-8 bytes in either case; others pass through normalised.</summary>
+        /// <summary>A closed set whose service spellings are matched on their UTF-8 bytes in either case; other spellings go through the vocabulary.</summary>
         private sealed class Known
         {
-            private readonly string[] _canonical;
+            private readonly Vocabulary _vocabulary;
             private readonly byte[][] _lower;
             private readonly byte[][] _upper;
 
-            public Known(string[] canonical)
+            public Known(Vocabulary vocabulary)
             {
-                _canonical = canonical;
-                _lower = Array.ConvertAll(canonical, c => Utf8(c.ToLowerInvariant()));
-                _upper = Array.ConvertAll(canonical, c => Utf8(c.ToUpperInvariant()));
+                _vocabulary = vocabulary;
+                _lower = Array.ConvertAll(vocabulary.Wires, c => Utf8(c.ToLowerInvariant()));
+                _upper = Array.ConvertAll(vocabulary.Wires, c => Utf8(c.ToUpperInvariant()));
             }
 
             [MethodImpl(Hot)]
@@ -220,16 +221,16 @@ namespace CdnTasks.Api.Json
             {
                 if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
                 {
-                    for (int i = 0; i < _canonical.Length; i++)
+                    for (int i = 0; i < _upper.Length; i++)
                     {
                         if (reader.ValueTextEquals(_upper[i]) || reader.ValueTextEquals(_lower[i]))
                         {
-                            return _canonical[i];
+                            return _vocabulary.Words[i];
                         }
                     }
                 }
 
-                return Normalize.Match(ReadString(ref reader), _canonical);
+                return _vocabulary.FromService(ReadString(ref reader));
             }
         }
     }
