@@ -364,7 +364,7 @@ namespace CdnTasks.Api.Paging
                     fetch.Cancel.Dispose();
                     if (fetch.Ask.Generation != reader.Cursor.Generation || reader.Cursor.Done)
                     {
-                        Observe(fetch.Task); // planned ahead on a chain that broke since: void
+                        Observe(fetch.Task); // planned ahead on a chain that broke since (or the window is done): void
                         continue;
                     }
 
@@ -403,19 +403,22 @@ namespace CdnTasks.Api.Paging
             while (reader.InFlight.Count > 0)
             {
                 Fetch fetch = reader.InFlight.Dequeue();
-                try
-                {
-                    fetch.Cancel.Cancel();
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-
-                Observe(fetch.Task);
+                fetch.Cancel.Cancel();
+                Observe(fetch.Task, fetch.Cancel);
             }
         }
 
-        private static void Observe(Task task) => _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        /// <summary>Observes a dropped request's outcome (so that it is never reported as unobserved) and then frees its cancellation source.</summary>
+        private static void Observe(Task task, IDisposable cancel = null) =>
+            _ = task.ContinueWith(
+                t =>
+                {
+                    _ = t.Exception;
+                    cancel?.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
 
         /// <summary>One window being read: its cursor, its requests in flight (in the order asked) and its records waiting for their turn.</summary>
         private sealed class Reader
