@@ -15,7 +15,8 @@ Builds, documents, tests, demonstrates and packages the CdnTasks module.
     Test     Build, then xunit (tests/CdnTasks.Tests) and Pester (tests/pester/*.Tests.ps1);
              the last line is "N passed, N failed"; exit code 1 when anything failed or did not run.
     Demo     Build, start the emulator, export the failed tasks to out/demo/failed.csv.
-    Package  Build, then out/CdnTasks.<version>.nupkg through PSResourceGet.
+    Package  Build, then out/CdnTasks.<version>.nupkg through PSResourceGet, and the emulator as a .NET
+             tool package out/CdnTasks.Emulator.<version>.nupkg (command cdntasks-emulator).
     Bench    Build, then the benchmark (tools/bench/): realistic paging at the service's rate limit,
              throughput against a C# floor and an Invoke-RestMethod loop, first-record latency and
              Import-Module cost; prints one table of medians (docs/performance.md).
@@ -230,6 +231,7 @@ function Invoke-Test {
     if (Test-Path $summary) {
         $counts = Get-Content -Raw $summary | ConvertFrom-Json
         $suites.Add([pscustomobject]@{ Name = 'Pester'; Ran = $true; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped; Note = '' })
+        if ($pesterExit -ne 0 -and $counts.Failed -eq 0) { $suites[-1].Ran = $false; $suites[-1].Note = "Pester exited with $pesterExit" }
     }
     else { $suites.Add([pscustomobject]@{ Name = 'Pester'; Ran = $false; Passed = 0; Failed = 0; Skipped = 0; Note = "no summary written (exit code $pesterExit)" }) }
 
@@ -310,6 +312,13 @@ function Invoke-Package {
     if (-not (Test-Path $nupkg)) { throw "Publish-PSResource did not write $nupkg." }
     Move-Item -Force $nupkg (Join-Path $OutDir "CdnTasks.$version.nupkg")
     Write-Host "Packaged $(Join-Path $OutDir "CdnTasks.$version.nupkg")"
+
+    # The emulator as a .NET tool, for users' own offline tests (docs/offline-runbook-testing.md).
+    Write-Step "Package: out/CdnTasks.Emulator.$version.nupkg (dotnet tool, command cdntasks-emulator)"
+    Exec { dotnet pack (Join-Path $RepoRoot 'src/CdnTasks.Emulator') -c $Configuration -o $OutDir --nologo -v q } 'dotnet pack src/CdnTasks.Emulator'
+    $toolPackage = Join-Path $OutDir "CdnTasks.Emulator.$version.nupkg"
+    if (-not (Test-Path $toolPackage)) { throw "dotnet pack did not write $toolPackage." }
+    Write-Host "Packaged $toolPackage"
 }
 
 function Invoke-Bench {

@@ -99,4 +99,59 @@ internal sealed class EmulatorOptions
 
     /// <summary>Stop when stdin reaches end of file.</summary>
     public bool ExitOnStdinClose { get; set; }
+
+    /// <summary>Enumerated query values must be sent in the documented case (false: any case is accepted).</summary>
+    public bool StrictCase { get; set; } = true;
+
+    /// <summary>ShowUrlTaskInfo's status filter is matched in any case (its docs disagree); false: lower case only.</summary>
+    public bool UrlTaskStatusAnyCase { get; set; } = true;
+
+    /// <summary>Longest processing time of a generated task in minutes: older generated tasks are finished.</summary>
+    public double GeneratedTaskMinutes { get; set; } = 30;
+
+    /// <summary>
+    /// The account's acceleration domains, "host[@project][!offline],...": "*.example.com" covers its subdomains,
+    /// "@project" puts the domain in an enterprise project, "!offline" makes purges of it fail with CDN.0106.
+    /// Default: the six hosts of the generated data.
+    /// </summary>
+    public string? Domains { get; set; }
+
+    /// <summary>Enterprise project ids ("0,ep-a"); unset = the feature is off and enterprise_project_id is ignored.</summary>
+    public string? EnterpriseProjects { get; set; }
+
+    /// <summary>The account may call ShowUrlTaskInfo (false: 403 CDN.0004 "the customer is not in the whitelist").</summary>
+    public bool UrlTaskWhitelisted { get; set; } = true;
+
+    /// <summary>Shape of the CDN.0004 answer of ShowUrlTaskInfo: "nested" or "flat".</summary>
+    public string WhitelistErrorShape { get; set; } = "nested";
+
+    /// <summary>Code answered for a URL whose host is no acceleration domain of the account: CDN.0108 or CDN.0105.</summary>
+    public string UnknownDomainCode { get; set; } = "CDN.0108";
+
+    /// <summary>HTTP status of the CDN business errors (CDN.0105, CDN.0106, CDN.0108, CDN.0110).</summary>
+    public int BusinessErrorStatus { get; set; } = 400;
+
+    /// <summary>
+    /// UTC offset in hours of the service's day: the daily purge and prefetch usage resets at its midnight, and
+    /// ShowUrlTaskInfo without start_time/end_time covers its "today".
+    /// </summary>
+    public double ServiceUtcOffsetHours { get; set; } = 8;
+
+    /// <summary>Quota of acceleration domains (ShowQuota "domain"; used = the account's domains).</summary>
+    public int QuotaDomain { get; set; } = 100;
+
+    /// <summary>ShowHistoryTaskDetails without create_time finds the tasks of this many last days.</summary>
+    public double DetailDefaultDays { get; set; } = 7;
+
+    /// <summary>ShowHistoryTaskDetails' create_time may reach this many days back.</summary>
+    public double DetailMaxDays { get; set; } = 15;
+
+    /// <summary>Host name the generated TLS certificate is issued to (default localhost, 127.0.0.1 and ::1).</summary>
+    public string? CertificateHost { get; set; }
+
+    /// <summary>Where the generated certificate is written (.pfx and .pem); default a new temporary folder.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>A copy of these options.</summary>
+    public EmulatorOptions Clone() => (EmulatorOptions)MemberwiseClone();
 }

@@ -1,5 +1,7 @@
 // Copyright (c) CdnTasks contributors. MIT License.
+using System.Security.Cryptography.X509Certificates;
 using CdnTasks.Emulator;
+using CdnTasks.Emulator.Accounts;
 using CdnTasks.Emulator.Api;
 using CdnTasks.Emulator.Control;
 using CdnTasks.Emulator.Faults;
@@ -45,6 +47,29 @@ if (!options.AllowRemote)
     }
 }
 
+AccountModel account;
+FaultInjector faults;
+try
+{
+    account = new AccountModel(options);
+    faults = new FaultInjector(options);
+}
+catch (InvalidOperationException ex)
+{
+    Console.Error.WriteLine("Invalid option: " + ex.Message);
+    return 2;
+}
+
+string? certificateFolder = null;
+if (urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+{
+    // HTTPS: a self-signed certificate made now; clients trust it by its file or thumbprint.
+    (X509Certificate2 certificate, string pem, string pfx) = Startup.CreateCertificate(options.CertificateHost, options.CertificatePath);
+    builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
+    Console.Out.WriteLine($"Certificate: {pem} (thumbprint {certificate.Thumbprint}, with key: {pfx})");
+    if (string.IsNullOrWhiteSpace(options.CertificatePath)) certificateFolder = Path.GetDirectoryName(pem);
+}
+
 builder.Logging.ClearProviders();
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -53,9 +78,11 @@ builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel
 builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 
 builder.Services.AddSingleton(options);
-builder.Services.AddSingleton(new RecordStore(options, RecordStore.Now()));
+builder.Services.AddSingleton(new StartupOptions(options));
+builder.Services.AddSingleton(account);
+builder.Services.AddSingleton(new RecordStore(options, account, RecordStore.Now()));
 builder.Services.AddSingleton<EmulatorStats>();
-builder.Services.AddSingleton<FaultInjector>();
+builder.Services.AddSingleton(faults);
 builder.Services.AddSingleton<AuthGate>();
 builder.Services.AddSingleton<RateLimiter>();
 
@@ -72,28 +99,10 @@ app.Lifetime.ApplicationStarted.Register(() =>
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
     Console.Out.WriteLine("Listening on: " + (addresses?.FirstOrDefault() ?? urls));
     Console.Out.Flush();
+
+    // Watched only once started: stopping a host that is still starting throws (exit 134 with </dev/null).
+    if (options.ExitOnStdinClose) Startup.StopOnStdinEof(app.Lifetime);
 });
-
-if (options.ExitOnStdinClose)
-{
-    var thread = new Thread(() =>
-    {
-        using Stream stdin = Console.OpenStandardInput();
-        var buffer = new byte[256];
-        try
-        {
-            while (stdin.Read(buffer, 0, buffer.Length) > 0)
-            {
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        app.Lifetime.StopApplication();
-    }) { IsBackground = true, Name = "stdin-watch" };
-    thread.Start();
-}
 
 try
 {
@@ -103,6 +112,14 @@ catch (Exception ex) when (ex is IOException or InvalidOperationException or Sys
 {
     Console.Error.WriteLine("Emulator failed to start: " + ex.Message);
     return 1;
+}
+finally
+{
+    // A certificate folder the emulator made itself goes with it.
+    if (certificateFolder is not null)
+    {
+        try { Directory.Delete(certificateFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 }
 
 return 0;

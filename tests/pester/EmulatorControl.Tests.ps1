@@ -10,7 +10,6 @@ BeforeAll {
     $script:emulator = Start-CdnEmulator -Records 0 -ArgumentList @('--RateLimit', 'false')
     $script:restore = Use-CdnEmulatorEnvironment $emulator
     Set-CdnConfig -MaxRetry 0
-    # At most 15 minutes ahead: list commands refuse a later end (no record can be created after it).
     $script:end = [datetime]::UtcNow.AddMinutes(10)
     $script:start = $end.AddHours(-23)
 }

@@ -36,8 +36,9 @@ BeforeAll {
     $script:other = @{ AccessKey = 'HPUAEMULATORAK000002'; SecretKey = 'emulator-other-secret-0123456789abcdef'; DomainId = 'fedcba9876543210fedcba9876543210' }
     # A small data set over 8 days (Get-CdnUrlTask examples look back up to 7 days), no throttling, tasks
     # that finish after one second (Wait-CdnTask examples) and never fail (examples that stop on a failed URL).
+    # The account's acceleration domains include the host of release-urls.txt (purges of other hosts fail with CDN.0108).
     $script:emulator = Start-CdnEmulator -Records 300 -Days 8 -ArgumentList @(
-        '--RateLimit', 'false', '--TaskSeconds', '1', '--FailureRate', '0',
+        '--RateLimit', 'false', '--TaskSeconds', '1', '--FailureRate', '0', '--Domains', 'www.example.com,img.example.com,download.example.com',
         '--ExtraKeys', "$($other.AccessKey):$($other.SecretKey):$($other.DomainId)")
 
     # The environment every example starts from; anything else that could steer the module is removed.

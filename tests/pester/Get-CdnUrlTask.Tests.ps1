@@ -314,8 +314,10 @@ Describe 'Secrets' {
 
 Describe 'Rate limits' {
     It 'runs -All at the documented 5 requests a second without a single 429' {
-        $limited = Start-CdnEmulator -Records 1500 -Days 1
-        $restoreLimited = Use-CdnEmulatorEnvironment $limited
+        # The file's emulator, with 1500 records of one day and the service's rate limits on.
+        Reset-CdnEmulator $emulator -Records 1500 -Days 1
+        $null = Set-CdnEmulatorOption $emulator @{ RateLimit = $true }
+        $limited = $emulator
         $env:CDNTASKS_RATE_LIMIT = $null
         try {
             $expected = Get-CdnEmulatorCount $limited -Query @{}
@@ -328,8 +330,7 @@ Describe 'Rate limits' {
         }
         finally {
             $env:CDNTASKS_RATE_LIMIT = 'off'
-            & $restoreLimited
-            Stop-CdnEmulator $limited
+            Reset-CdnEmulator $emulator -Records 3000 -Days 3
         }
     }
 }

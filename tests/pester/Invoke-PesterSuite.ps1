@@ -29,6 +29,11 @@ $config.TestResult.OutputPath = Join-Path $ResultDirectory 'pester.xml'
 $null = New-Item -ItemType Directory -Force -Path $ResultDirectory
 
 $result = Invoke-Pester -Configuration $config
+if ($null -eq $result) {
+    # Invoke-Pester itself failed (for example while writing the XML report): no counts can be trusted.
+    Write-Error 'Invoke-Pester returned no result; the run is counted as failed.' -ErrorAction Continue
+    exit 2
+}
 
 # A file that fails to load, or a failing BeforeAll/AfterAll, counts as a failure even though no
 # single test reports it.

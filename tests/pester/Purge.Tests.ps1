@@ -168,14 +168,13 @@ Describe 'Clear-CdnCache' {
 
 Describe 'Clear-CdnCache quota' {
     BeforeAll {
-        $script:small = Start-CdnEmulator -Records 10 -ArgumentList '--TaskSeconds', '2', '--QuotaFileRefresh', '1500'
-        $script:restoreSmall = Use-CdnEmulatorEnvironment $small
+        # The file's emulator without today's usage and with a daily file quota of 1500; reset back afterwards.
+        Reset-CdnEmulator $emulator -Records 10
+        $null = Set-CdnEmulatorOption $emulator @{ QuotaFileRefresh = 1500 }
+        $script:small = $emulator
     }
 
-    AfterAll {
-        & $restoreSmall
-        Stop-CdnEmulator $small
-    }
+    AfterAll { Reset-CdnEmulator $emulator -Records 300 }
 
     BeforeEach { Reset-CdnEmulatorStats $small }
 

@@ -16,21 +16,20 @@ BeforeAll {
         foreach ($name in $tuning) { [Environment]::SetEnvironmentVariable($name, $null) }
         foreach ($key in $Values.Keys) { [Environment]::SetEnvironmentVariable($key, [string]$Values[$key]) }
     }
+
+    # One emulator for the file; each Describe resets it to the data and options it needs.
+    $script:emulator = Start-CdnEmulator -Records 500 -ArgumentList @('--RateLimit', 'false')
+    $script:restore = Use-CdnEmulatorEnvironment $emulator
 }
 
 AfterAll {
     foreach ($name in $savedTuning.Keys) { [Environment]::SetEnvironmentVariable($name, $savedTuning[$name]) }
+    if ($restore) { & $restore }
+    Stop-CdnEmulator $emulator
 }
 
 Describe 'Retries are reported once as a warning and each as a verbose line' {
-    BeforeAll {
-        $script:emulator = Start-CdnEmulator -Records 500 -ArgumentList @('--RateLimit', 'false')
-        $script:restore = Use-CdnEmulatorEnvironment $emulator
-    }
-    AfterAll {
-        & $restore
-        Stop-CdnEmulator $emulator
-    }
+    BeforeAll { Reset-CdnEmulator $emulator -Records 500 }
 
     It 'writes one warning and three "Retrying" verbose lines for three retries' {
         Set-Tuning @{ CDNTASKS_RATE_LIMIT = 'off'; CDNTASKS_RETRY_BASE_DELAY_MS = 10; CDNTASKS_CONCURRENCY = 1 }
@@ -50,12 +49,8 @@ Describe 'Retries are reported once as a warning and each as a verbose line' {
 Describe 'The client-side rate limiter is shared by every runspace of the process' {
     BeforeAll {
         # The emulator enforces 20 requests a second per API; the client is set to the same 20.
-        $script:emulator = Start-CdnEmulator -Records 400 -ArgumentList @('--RateLimit', 'true', '--RateLimitPerSecond', '20')
-        $script:restore = Use-CdnEmulatorEnvironment $emulator
-    }
-    AfterAll {
-        & $restore
-        Stop-CdnEmulator $emulator
+        Reset-CdnEmulator $emulator -Records 400
+        $null = Set-CdnEmulatorOption $emulator @{ RateLimit = $true; RateLimitPerSecond = 20 }
     }
 
     It 'keeps three parallel runspaces within the limit together' {
@@ -85,12 +80,8 @@ Describe 'The client-side rate limiter is shared by every runspace of the proces
 Describe 'An expired signature says how far off the local clock is' {
     BeforeAll {
         # The emulator accepts requests signed at most one minute off its clock.
-        $script:emulator = Start-CdnEmulator -Records 50 -ArgumentList @('--RateLimit', 'false', '--ClockSkewMinutes', '1')
-        $script:restore = Use-CdnEmulatorEnvironment $emulator
-    }
-    AfterAll {
-        & $restore
-        Stop-CdnEmulator $emulator
+        Reset-CdnEmulator $emulator -Records 50
+        $null = Set-CdnEmulatorOption $emulator @{ ClockSkewMinutes = 1 }
     }
 
     It 'reports a local clock <Minutes> minutes <Direction> the service and does not retry' -TestCases @(

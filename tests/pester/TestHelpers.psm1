@@ -49,7 +49,8 @@ function Import-CdnTasksModule {
 .SYNOPSIS
 Starts the emulator on a free loopback port and waits (up to -TimeoutSeconds) until it listens.
 .OUTPUTS
-An object with Url, AccessKey, SecretKey, DomainId, Process, and the paths of its output logs.
+An object with Url, AccessKey, SecretKey, DomainId, Process, the paths of its output logs, and with -Https
+the Certificate (PEM path) and Thumbprint of the certificate it made.
 #>
 function Start-CdnEmulator {
     [CmdletBinding()]
@@ -57,7 +58,9 @@ function Start-CdnEmulator {
         [int] $Records = 2000,
         [int] $Days = 1,
         [string[]] $ArgumentList = @(),
-        [int] $TimeoutSeconds = 30
+        [int] $TimeoutSeconds = 30,
+        # Serve HTTPS with a certificate made at start-up (see the Certificate and Thumbprint of the result).
+        [switch] $Https
     )
 
     $dll = $env:CDNTASKS_EMULATOR_DLL
@@ -72,7 +75,7 @@ function Start-CdnEmulator {
     }
 
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $arguments = @($dll, '--urls', 'http://127.0.0.1:0', '--Records', "$Records", '--Days', "$Days", '--ExitOnStdinClose', 'true') + $ArgumentList
+    $arguments = @($dll, '--urls', $(if ($Https) { 'https://127.0.0.1:0' } else { 'http://127.0.0.1:0' }), '--Records', "$Records", '--Days', "$Days", '--ExitOnStdinClose', 'true') + $ArgumentList
     foreach ($argument in $arguments) { $startInfo.ArgumentList.Add($argument) }
     $startInfo.UseShellExecute = $false
     # stdin stays open while we hold it; if this process dies, the pipe closes and the emulator exits.
@@ -91,6 +94,8 @@ function Start-CdnEmulator {
     $stderrCopy = $process.StandardError.BaseStream.CopyToAsync($stderrLog)
     $seen = [System.Collections.Generic.List[string]]::new()
     $url = $null
+    $certificate = $null
+    $thumbprint = $null
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     while (-not $url) {
         $read = $process.StandardOutput.ReadLineAsync()
@@ -110,7 +115,8 @@ function Start-CdnEmulator {
         $seen.Add($line)
         $bytes = [System.Text.Encoding]::UTF8.GetBytes($line + "`n")
         $stdoutLog.Write($bytes, 0, $bytes.Length)
-        if ($line -match 'Listening on:\s*(http://\S+)') { $url = $Matches[1].TrimEnd('/') }
+        if ($line -match '^Certificate:\s*(\S+) \(thumbprint ([0-9A-F]+)') { $certificate = $Matches[1]; $thumbprint = $Matches[2] }
+        if ($line -match 'Listening on:\s*(https?://\S+)') { $url = $Matches[1].TrimEnd('/') }
     }
     $stdoutCopy = $process.StandardOutput.BaseStream.CopyToAsync($stdoutLog)
 
@@ -125,6 +131,10 @@ function Start-CdnEmulator {
         StderrLog    = "$logBase.err.log"
         Drains       = @($stdoutCopy, $stderrCopy)
         Logs         = @($stdoutLog, $stderrLog)
+        # HTTPS (-Https): the certificate the emulator made (PEM file, thumbprint); the control helpers skip its check.
+        Certificate  = $certificate
+        Thumbprint   = $thumbprint
+        SkipCertificateCheck = [bool]$certificate
     }
 }
 
@@ -204,9 +214,10 @@ function Reset-CdnEmulatorStats {
 
 <#
 .SYNOPSIS
-Resets the emulator without a restart: no records, no tasks, no quota usage, no mutations, faults, stats,
-lockouts or rate-limit debt. With -Records (and optionally -Days, -Seed, -AnchorTime) it regenerates that
-many records instead, as the start-up options would.
+Resets the emulator without a restart: no records, no tasks, no quota usage, no mutations, outcome rules,
+faults, stats, lockouts or rate-limit debt; the start-up options, account and real clock again. With
+-Records (and optionally -Days, -Seed, -AnchorTime) it regenerates that many records instead, as the
+start-up options would.
 .EXAMPLE
 Reset-CdnEmulator $emulator                        # empty
 Reset-CdnEmulator $emulator -Records 3000 -Days 2  # generated history
@@ -452,6 +463,97 @@ function Clear-CdnEmulatorFault {
     $null = Invoke-EmulatorControl $Emulator 'Delete' ('/_emulator/faults' + $(if ($Api) { "?api=$Api" } else { '' }))
 }
 
+<#
+.SYNOPSIS
+Changes the emulated account: its acceleration domains (names, or hashtables with name,
+enterprise_project_id, status online|offline), its enterprise projects (an empty array turns the feature
+off) and ShowUrlTaskInfo's whitelist flag. Returns the account.
+.EXAMPLE
+Set-CdnEmulatorAccount $emulator -Domain 'www.example.com', '*.static.example.com'
+.EXAMPLE
+Set-CdnEmulatorAccount $emulator -EnterpriseProject '0', 'ep-a' -Domain @{ name = 'a.example.com'; enterprise_project_id = 'ep-a' }
+#>
+function Set-CdnEmulatorAccount {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [object[]] $Domain,
+        [AllowEmptyCollection()] [string[]] $EnterpriseProject,
+        [bool] $UrlTaskWhitelisted
+    )
+    $body = [ordered]@{}
+    if ($PSBoundParameters.ContainsKey('Domain')) { $body.domains = @($Domain) }
+    if ($PSBoundParameters.ContainsKey('EnterpriseProject')) { $body.enterprise_projects = @($EnterpriseProject) }
+    if ($PSBoundParameters.ContainsKey('UrlTaskWhitelisted')) { $body.url_task_whitelisted = $UrlTaskWhitelisted }
+    Invoke-EmulatorControl $Emulator 'Post' '/_emulator/account' $body
+}
+
+<#
+.SYNOPSIS
+Forces how URLs submitted from now on end: -Url is exact or a pattern with *, -Status succeed or failed,
+-FailClassify (ORIGIN_ERROR, INNER_ERROR, UNKNOWN_ERROR) and -FailDesc say why, -Seconds how long it takes
+(default the emulator's TaskSeconds), -Count for how many matching URLs. -Rule takes several rules as
+hashtables instead. Replaces the rules in force and returns them.
+.EXAMPLE
+Set-CdnEmulatorOutcome $emulator -Url 'https://www.example.com/broken/*' -Status failed -FailDesc 'origin returned 404' -Seconds 0
+#>
+function Set-CdnEmulatorOutcome {
+    [CmdletBinding(DefaultParameterSetName = 'One')]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [Parameter(Mandatory, ParameterSetName = 'Set')] [AllowEmptyCollection()] [System.Collections.IDictionary[]] $Rule,
+        [Parameter(Mandatory, ParameterSetName = 'One')] [string] $Url,
+        [Parameter(Mandatory, ParameterSetName = 'One')] [ValidateSet('succeed', 'failed')] [string] $Status,
+        [Parameter(ParameterSetName = 'One')] [ValidateSet('refresh', 'preheating')] [string] $TaskType,
+        [Parameter(ParameterSetName = 'One')] [ValidateSet('ORIGIN_ERROR', 'INNER_ERROR', 'UNKNOWN_ERROR')] [string] $FailClassify,
+        [Parameter(ParameterSetName = 'One')] [string] $FailDesc,
+        [Parameter(ParameterSetName = 'One')] [double] $Seconds,
+        [Parameter(ParameterSetName = 'One')] [int] $Count
+    )
+    if ($PSCmdlet.ParameterSetName -eq 'Set') { $body = @($Rule) }
+    else {
+        $body = [ordered]@{ url = $Url; status = $Status }
+        if ($TaskType) { $body.task_type = $TaskType }
+        if ($FailClassify) { $body.fail_classify = $FailClassify }
+        if ($PSBoundParameters.ContainsKey('FailDesc')) { $body.fail_desc = $FailDesc }
+        if ($PSBoundParameters.ContainsKey('Seconds')) { $body.seconds = $Seconds }
+        if ($PSBoundParameters.ContainsKey('Count')) { $body.count = $Count }
+    }
+    @((Invoke-EmulatorControl $Emulator 'Post' '/_emulator/outcomes' $body).outcomes)
+}
+
+<#
+.SYNOPSIS
+Changes options of the running emulator by their command-line names (RateLimitPerSecond, TaskSeconds,
+QuotaFileRefresh, ClockSkewMinutes, Domains, ...); Reset-CdnEmulator goes back to the start-up values.
+Returns every option.
+.EXAMPLE
+Set-CdnEmulatorOption $emulator @{ RateLimitPerSecond = 20; TaskSeconds = 2 }
+#>
+function Set-CdnEmulatorOption {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Emulator, [Parameter(Mandatory, Position = 1)] [hashtable] $Option)
+    Invoke-EmulatorControl $Emulator 'Post' '/_emulator/options' $Option
+}
+
+<#
+.SYNOPSIS
+Moves the emulator's data clock (record ages, task life cycles, the daily quota; not the signature check):
+-Advance by a TimeSpan, or -Offset from real time. Returns {offset_ms, now}.
+.EXAMPLE
+Set-CdnEmulatorClock $emulator -Advance (New-TimeSpan -Days 1)   # tomorrow: the daily quota is unused again
+#>
+function Set-CdnEmulatorClock {
+    [CmdletBinding(DefaultParameterSetName = 'Advance')]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [Parameter(Mandatory, ParameterSetName = 'Advance')] [timespan] $Advance,
+        [Parameter(Mandatory, ParameterSetName = 'Offset')] [timespan] $Offset
+    )
+    $body = if ($PSCmdlet.ParameterSetName -eq 'Advance') { @{ advance_ms = [long]$Advance.TotalMilliseconds } } else { @{ offset_ms = [long]$Offset.TotalMilliseconds } }
+    Invoke-EmulatorControl $Emulator 'Post' '/_emulator/clock' $body
+}
+
 Set-Alias -Name Set-CdnEmulatorFaults -Value Set-CdnEmulatorFault
 Set-Alias -Name Clear-CdnEmulatorFaults -Value Clear-CdnEmulatorFault
 
@@ -479,4 +581,5 @@ function Use-CdnEmulatorEnvironment {
 Export-ModuleMember -Function Import-CdnTasksModule, Start-CdnEmulator, Stop-CdnEmulator, Get-CdnEmulatorStats,
     Reset-CdnEmulatorStats, Reset-CdnEmulator, Add-CdnEmulatorRecord, Set-CdnEmulatorMutation, Get-CdnEmulatorMutation,
     Clear-CdnEmulatorMutation, New-CdnEmulatorEpoch, Get-CdnEmulatorOracle, Get-CdnEmulatorCount, Get-CdnEmulatorTask,
-    Set-CdnEmulatorFault, Clear-CdnEmulatorFault, Use-CdnEmulatorEnvironment -Alias Set-CdnEmulatorFaults, Clear-CdnEmulatorFaults
+    Set-CdnEmulatorFault, Clear-CdnEmulatorFault, Set-CdnEmulatorAccount, Set-CdnEmulatorOutcome, Set-CdnEmulatorOption,
+    Set-CdnEmulatorClock, Use-CdnEmulatorEnvironment -Alias Set-CdnEmulatorFaults, Clear-CdnEmulatorFaults

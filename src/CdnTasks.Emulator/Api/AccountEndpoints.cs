@@ -1,4 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
+using CdnTasks.Emulator.Accounts;
 using CdnTasks.Emulator.Signature;
 using CdnTasks.Emulator.Store;
 
@@ -17,15 +18,31 @@ internal static class AccountEndpoints
     private static string DomainOf(HttpContext ctx, EmulatorOptions o) =>
         (ctx.Items[GatewayMiddleware.AccountKey] as Account)?.DomainId ?? o.DomainId;
 
-    private static Task Quota(HttpContext ctx, RecordStore store, EmulatorOptions o)
+    /// <summary>
+    /// Every quota type of the SDK's Quotas model, in its order. Only file_refresh, dir_refresh and preheat are
+    /// used by purges and prefetches (their usage resets daily); domain counts the account's domains; the other
+    /// limits are placeholders (the spec does not know the real defaults).
+    /// </summary>
+    private static readonly (string Type, int Limit)[] OtherQuotas =
+    {
+        ("ip_filter", 500), ("browser_cache_rule", 60), ("http_response_header", 10), ("referer", 400), ("flexible_origin", 20),
+        ("flexible_origin_match_value", 50), ("cache_rule", 60), ("custom_cache_key", 10), ("custom_cache_key_match_value", 20),
+        ("rule", 100), ("edge_function", 10), ("origin_request_url_rewrite", 20), ("origin_request_header", 10),
+        ("request_url_rewrite", 20), ("access_area_filter", 20), ("request_limit_rules", 60), ("user_agent", 10),
+    };
+
+    private static Task Quota(HttpContext ctx, RecordStore store, AccountModel account, EmulatorOptions o)
     {
         string domain = DomainOf(ctx, o);
-        (string Type, int Limit, int Used)[] quotas =
+        var (file, dir, preheat) = store.QuotaUsed(RecordStore.Now());
+        var quotas = new List<(string Type, int Limit, int Used)>
         {
-            ("file_refresh", o.QuotaFileRefresh, store.UsedFileRefresh),
-            ("dir_refresh", o.QuotaDirRefresh, store.UsedDirRefresh),
-            ("preheat", o.QuotaPreheat, store.UsedPreheat),
+            ("file_refresh", o.QuotaFileRefresh, file),
+            ("dir_refresh", o.QuotaDirRefresh, dir),
+            ("preheat", o.QuotaPreheat, preheat),
+            ("domain", o.QuotaDomain, account.Domains.Count),
         };
+        quotas.AddRange(OtherQuotas.Select(q => (q.Type, q.Limit, 0)));
         return Responses.WriteJson(ctx, 200, w =>
         {
             w.WriteStartObject();

@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CdnTasks.Emulator.Accounts;
 using CdnTasks.Emulator.Control;
 using CdnTasks.Emulator.Store;
 
@@ -13,13 +14,15 @@ internal static class ContentTaskEndpoints
     /// <summary>Maps the routes.</summary>
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1.0/cdn/content/refresh-tasks", (HttpContext ctx, RecordStore store, EmulatorStats stats) => Handle(ctx, store, stats, false));
-        app.MapPost("/v1.0/cdn/content/preheating-tasks", (HttpContext ctx, RecordStore store, EmulatorStats stats) => Handle(ctx, store, stats, true));
+        app.MapPost("/v1.0/cdn/content/refresh-tasks",
+            (HttpContext ctx, RecordStore store, AccountModel account, EmulatorOptions o, EmulatorStats stats) => Handle(ctx, store, account, o, stats, false));
+        app.MapPost("/v1.0/cdn/content/preheating-tasks",
+            (HttpContext ctx, RecordStore store, AccountModel account, EmulatorOptions o, EmulatorStats stats) => Handle(ctx, store, account, o, stats, true));
     }
 
     private static Task Bad(HttpContext ctx, string what) => Responses.Nested(ctx, 400, "CDN.0001", "Parameter error: " + what);
 
-    private static async Task Handle(HttpContext ctx, RecordStore store, EmulatorStats stats, bool preheat)
+    private static async Task Handle(HttpContext ctx, RecordStore store, AccountModel account, EmulatorOptions o, EmulatorStats stats, bool preheat)
     {
         string wrapper = preheat ? "preheating_task" : "refresh_task";
         byte[] body = ctx.Items[GatewayMiddleware.BodyKey] as byte[] ?? Array.Empty<byte>();
@@ -93,10 +96,31 @@ internal static class ContentTaskEndpoints
                 urls.Add(zh ? EncodeNonAscii(url) : url);
             }
 
-            TaskInfo? created = store.CreateTask(preheat, directory, directory ? mode : null, zh, urls, RecordStore.Now());
+            // The account: enterprise project scope, then every URL on an online acceleration domain within it.
+            string? requested = ctx.Request.Query["enterprise_project_id"].FirstOrDefault();
+            var (scope, scopeError) = account.Scope(string.IsNullOrEmpty(requested) ? null : requested, GatewayMiddleware.CallerOf(ctx)?.Projects);
+            if (scopeError is CdnError se)
+            {
+                await Responses.Nested(ctx, se.Status, se.Code, se.Message);
+                return;
+            }
+
+            string? project = scope is { Count: 1 } ? scope.First() : null;
+            foreach (string raw in RawUrls(u))
+            {
+                if (account.CheckUrl(raw, scope, out DomainEntry? domain) is CdnError de)
+                {
+                    await Responses.Nested(ctx, de.Status, de.Code, de.Message);
+                    return;
+                }
+
+                project ??= domain!.Project;
+            }
+
+            TaskInfo? created = store.CreateTask(preheat, directory, directory ? mode : null, zh, urls, project ?? "0", RecordStore.Now());
             if (created is null)
             {
-                await Responses.Nested(ctx, 400, "CDN.0110", "The number of URLs to be preheated or refreshed exceeds the upper limit.");
+                await Responses.Nested(ctx, o.BusinessErrorStatus, "CDN.0110", "The number of URLs to be preheated or refreshed exceeds the upper limit.");
                 return;
             }
 
@@ -111,6 +135,8 @@ internal static class ContentTaskEndpoints
             });
         }
     }
+
+    private static IEnumerable<string> RawUrls(JsonElement urls) => urls.EnumerateArray().Select(e => e.GetString()!);
 
     /// <summary>zh_url_encode=true: non-ASCII characters are percent-encoded (UTF-8, upper-case hex).</summary>
     private static string EncodeNonAscii(string url)

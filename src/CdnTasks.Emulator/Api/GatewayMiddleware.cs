@@ -18,6 +18,9 @@ internal sealed class GatewayMiddleware
     /// <summary>HttpContext.Items key of the authenticated <see cref="Account"/>.</summary>
     public const string AccountKey = "emu.account";
 
+    /// <summary>The authenticated key of an API request, or null.</summary>
+    public static Account? CallerOf(HttpContext ctx) => ctx.Items[AccountKey] as Account;
+
     /// <summary>HttpContext.Items key of the request body bytes.</summary>
     public const string BodyKey = "emu.body";
 
@@ -108,7 +111,7 @@ internal sealed class GatewayMiddleware
             Interlocked.Increment(ref _stats.FaultsInjected);
             if (timing == FaultTiming.Before)
             {
-                await FaultInjector.Apply(ctx, fault, _limiter.LimitFor(api), _options.RetryAfterSeconds);
+                await FaultInjector.Apply(ctx, fault, api, _limiter.LimitNamed(api), _options.RetryAfterSeconds);
                 return;
             }
         }
@@ -157,7 +160,7 @@ internal sealed class GatewayMiddleware
             ctx.Items[Responses.DiscardKey] = true;
             await _next(ctx);
             ctx.Items.Remove(Responses.DiscardKey);
-            await FaultInjector.Apply(ctx, fault!, limit, _options.RetryAfterSeconds);
+            await FaultInjector.Apply(ctx, fault!, api, _limiter.LimitNamed(api), _options.RetryAfterSeconds);
             return;
         }
 

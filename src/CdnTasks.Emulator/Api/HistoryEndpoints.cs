@@ -1,6 +1,7 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 using System.Globalization;
 using System.Text.Json;
+using CdnTasks.Emulator.Accounts;
 using CdnTasks.Emulator.Store;
 
 namespace CdnTasks.Emulator.Api;
@@ -23,18 +24,23 @@ internal static class HistoryEndpoints
         return (size, number);
     }
 
-    /// <summary>Parses the ShowHistoryTasks filters (shared with the oracle).</summary>
-    public static TaskFilter ReadTaskFilter(QueryReader q)
+    /// <summary>
+    /// Parses the ShowHistoryTasks filters (shared with the oracle). Enumerated values as documented (lower
+    /// case); file_type defaults to "file" as the API does; enterprise_project_id scopes the tasks.
+    /// </summary>
+    public static TaskFilter ReadTaskFilter(QueryReader q, AccountModel account, IReadOnlySet<string>? callerProjects, out CdnError? scopeError)
     {
         string? status = q.Choice("status", "task_inprocess", "task_done");
         long? start = q.Long("start_date");
         long? end = q.Long("end_date");
-        string? fileType = q.Choice("file_type", "file", "directory");
+        string fileType = q.Choice("file_type", "file", "directory") ?? "file";
         string? taskType = q.Choice("task_type", "refresh", "preheating");
+        var (scope, error) = account.Scope(q.String("enterprise_project_id"), callerProjects);
+        scopeError = error;
         return new TaskFilter
         {
             Start = start, End = end, InProcess = status is null ? null : status == "task_inprocess",
-            Directory = fileType is null ? null : fileType == "directory", Preheat = taskType is null ? null : taskType == "preheating",
+            Directory = fileType == "directory", Preheat = taskType is null ? null : taskType == "preheating", Projects = scope,
         };
     }
 
@@ -67,16 +73,22 @@ internal static class HistoryEndpoints
         return ((int)Math.Min(int.MaxValue, skip), take);
     }
 
-    private static async Task List(HttpContext ctx, RecordStore store, EmulatorOptions o)
+    private static async Task List(HttpContext ctx, RecordStore store, AccountModel account, EmulatorOptions o)
     {
-        var q = new QueryReader(ctx.Request);
+        var q = new QueryReader(ctx.Request, anyCase: !o.StrictCase);
         var (size, number) = Paging(q);
-        TaskFilter filter = ReadTaskFilter(q);
+        TaskFilter filter = ReadTaskFilter(q, account, GatewayMiddleware.CallerOf(ctx)?.Projects, out CdnError? scopeError);
         string? orderField = q.Choice("order_field", "task_type", "total", "processing", "succeed", "failed", "create_time");
         string? orderType = q.Choice("order_type", "desc", "asc");
         if (q.Error is not null)
         {
             await Responses.Nested(ctx, 400, "CDN.0001", "Parameter error: " + q.Error);
+            return;
+        }
+
+        if (scopeError is CdnError se)
+        {
+            await Responses.Nested(ctx, se.Status, se.Code, se.Message);
             return;
         }
 
@@ -123,28 +135,39 @@ internal static class HistoryEndpoints
         });
     }
 
-    private static async Task Detail(HttpContext ctx, string id, RecordStore store, EmulatorOptions o)
+    private static async Task Detail(HttpContext ctx, string id, RecordStore store, AccountModel account, EmulatorOptions o)
     {
-        var q = new QueryReader(ctx.Request);
+        var q = new QueryReader(ctx.Request, anyCase: !o.StrictCase);
         var (size, number) = Paging(q);
-        string? st = q.String("status");
-        UrlStatus? status = null;
-        if (st is not null)
+        string? st = q.Choice("status", "processing", "succeed", "failed", "waiting", "refreshing", "preheating");
+        UrlStatus? status = st is not null && UrlRecord.TryParse(st, out UrlStatus s) ? s : null;
+        string? url = q.String("url");
+
+        // Without create_time the tasks of the last 7 days are searched; create_time may reach 15 days back.
+        long now = RecordStore.Now();
+        long? createTime = q.Long("create_time");
+        if (createTime is long ct && now - ct > o.DetailMaxDays * 86_400_000)
         {
-            if (UrlRecord.TryParse(st, out UrlStatus s)) status = s;
-            else q.Fail("status must be one of processing, succeed, failed, waiting, refreshing, preheating");
+            q.Fail($"create_time cannot be more than {o.DetailMaxDays.ToString(CultureInfo.InvariantCulture)} days ago");
         }
 
-        string? url = q.String("url");
-        q.Long("create_time"); // accepted and validated; the emulator keeps all tasks
         if (q.Error is not null)
         {
             await Responses.Nested(ctx, 400, "CDN.0001", "Parameter error: " + q.Error);
             return;
         }
 
+        var (scope, scopeError) = account.Scope(q.String("enterprise_project_id"), GatewayMiddleware.CallerOf(ctx)?.Projects);
+        if (scopeError is CdnError se)
+        {
+            await Responses.Nested(ctx, se.Status, se.Code, se.Message);
+            return;
+        }
+
+        long from = createTime ?? now - (long)(o.DetailDefaultDays * 86_400_000);
         long tid = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : -1;
-        var (row, urls, m) = store.TaskDetail(tid, RecordStore.Now(), live: true);
+        var (row, urls, m) = store.TaskDetail(tid, now, live: true,
+            visible: t => t.CreateTime >= from && (scope is null || scope.Contains(t.EnterpriseProjectId)));
         if (row is not TaskRow task)
         {
             await Responses.Nested(ctx, 404, "CDN.0003", "The task does not exist.");

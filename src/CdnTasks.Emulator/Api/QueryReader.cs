@@ -7,9 +7,14 @@ namespace CdnTasks.Emulator.Api;
 internal sealed class QueryReader
 {
     private readonly IQueryCollection _query;
+    private readonly bool _anyCase;
 
-    /// <summary>Wraps the request's query.</summary>
-    public QueryReader(HttpRequest request) => _query = request.Query;
+    /// <summary>Wraps the request's query; <paramref name="anyCase"/> accepts enumerated values in any case (--StrictCase false).</summary>
+    public QueryReader(HttpRequest request, bool anyCase = false)
+    {
+        _query = request.Query;
+        _anyCase = anyCase;
+    }
 
     /// <summary>First validation error, or null.</summary>
     public string? Error { get; private set; }
@@ -57,13 +62,22 @@ internal sealed class QueryReader
         return n;
     }
 
-    /// <summary>An enum-like parameter matched case-insensitively; returns the canonical (lower-case) value.</summary>
-    public string? Choice(string name, params string[] allowed)
+    /// <summary>
+    /// An enumerated parameter, matched exactly as documented (any case with --StrictCase false); returns the
+    /// documented spelling.
+    /// </summary>
+    public string? Choice(string name, params string[] allowed) => Match(name, _anyCase, allowed);
+
+    /// <summary>An enumerated parameter the spec says to match in any case.</summary>
+    public string? ChoiceAnyCase(string name, params string[] allowed) => Match(name, true, allowed);
+
+    private string? Match(string name, bool anyCase, string[] allowed)
     {
         string? v = String(name);
         if (v is null) return null;
-        string? hit = allowed.FirstOrDefault(a => a.Equals(v, StringComparison.OrdinalIgnoreCase));
-        if (hit is null) Fail($"{name} must be one of {string.Join(", ", allowed)}");
+        StringComparison comparison = anyCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        string? hit = allowed.FirstOrDefault(a => a.Equals(v, comparison));
+        if (hit is null) Fail($"{name} must be one of {string.Join(", ", allowed)}" + (anyCase ? "" : " (exactly in this case)"));
         return hit;
     }
 }

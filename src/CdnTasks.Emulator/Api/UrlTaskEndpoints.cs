@@ -1,6 +1,7 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 using System.Buffers;
 using System.Text.Json;
+using CdnTasks.Emulator.Accounts;
 using CdnTasks.Emulator.Store;
 
 namespace CdnTasks.Emulator.Api;
@@ -13,30 +14,39 @@ internal static class UrlTaskEndpoints
     /// <summary>Maps the route.</summary>
     public static void Map(IEndpointRouteBuilder app) => app.MapGet("/v1.0/cdn/contentgateway/url-tasks", Handle);
 
-    /// <summary>Parses the url-task filters shared with /_emulator/count and the oracle (without range rules).</summary>
-    public static (bool? Preheat, UrlStatus? Status, bool? Directory, string? Url) ReadFilters(QueryReader q)
+    /// <summary>
+    /// Parses the url-task filters shared with /_emulator/count and the oracle (without range rules): task_type
+    /// REFRESH|PREHEATING and file_type file|directory as documented; status in any case, because the docs
+    /// disagree (lower case in requests, upper case in answers), unless --UrlTaskStatusAnyCase false.
+    /// </summary>
+    public static (bool? Preheat, UrlStatus? Status, bool? Directory, string? Url) ReadFilters(QueryReader q, EmulatorOptions o)
     {
         string? type = q.Choice("task_type", "REFRESH", "PREHEATING");
-        string? st = q.String("status");
-        UrlStatus? status = null;
-        if (st is not null)
-        {
-            if (UrlRecord.TryParse(st, out UrlStatus s)) status = s;
-            else q.Fail("status must be one of processing, succeed, failed, waiting, refreshing, preheating");
-        }
-
+        string[] statuses = { "processing", "succeed", "failed", "waiting", "refreshing", "preheating" };
+        string? st = o.UrlTaskStatusAnyCase ? q.ChoiceAnyCase("status", statuses) : q.Choice("status", statuses);
+        UrlStatus? status = st is not null && UrlRecord.TryParse(st, out UrlStatus s) ? s : null;
         string? fileType = q.Choice("file_type", "file", "directory");
         return (type is null ? null : type == "PREHEATING", status, fileType is null ? null : fileType == "directory", q.String("url"));
     }
 
-    private static async Task Handle(HttpContext ctx, RecordStore store, EmulatorOptions options)
+    private static async Task Handle(HttpContext ctx, RecordStore store, AccountModel account, EmulatorOptions options)
     {
-        var q = new QueryReader(ctx.Request);
+        if (!account.Whitelisted)
+        {
+            // Observed for other CDN APIs without the service ticket; the shape for this API is not confirmed.
+            const string NotWhitelisted = "the customer is not in the whitelist";
+            await (options.WhitelistErrorShape == "flat"
+                ? Responses.Flat(ctx, 403, "CDN.0004", NotWhitelisted)
+                : Responses.Nested(ctx, 403, "CDN.0004", NotWhitelisted));
+            return;
+        }
+
+        var q = new QueryReader(ctx.Request, anyCase: !options.StrictCase);
         long? start = q.Long("start_time");
         long? end = q.Long("end_time");
         int offset = q.Int("offset", 0, 0, int.MaxValue);
         int limit = q.Int("limit", 10, 1, 100);
-        var (preheat, status, directory, url) = ReadFilters(q);
+        var (preheat, status, directory, url) = ReadFilters(q, options);
         if (q.Error is null)
         {
             if (q.Has("start_time") != q.Has("end_time")) q.Fail("start_time and end_time must be specified together");
@@ -52,7 +62,8 @@ internal static class UrlTaskEndpoints
 
         if (start is null)
         {
-            long today = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / MaxSpan * MaxSpan;
+            long zone = (long)(options.ServiceUtcOffsetHours * 3_600_000);
+            long today = (long)Math.Floor((RecordStore.Now() + zone) / (double)MaxSpan) * MaxSpan - zone;
             start = today;
             end = today + MaxSpan;
         }

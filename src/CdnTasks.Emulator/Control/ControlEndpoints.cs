@@ -1,6 +1,7 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 using System.Globalization;
 using System.Text.Json;
+using CdnTasks.Emulator.Accounts;
 using CdnTasks.Emulator.Api;
 using CdnTasks.Emulator.Faults;
 using CdnTasks.Emulator.RateLimit;
@@ -36,6 +37,15 @@ internal static class ControlEndpoints
         app.MapPost("/_emulator/epoch", (RecordStore s) => Json(w => w.WriteNumber("epoch", s.Epoch(RecordStore.Now()))));
         app.MapGet("/_emulator/oracle", Oracle);
         app.MapPost("/_emulator/lockout/reset", (AuthGate g) => { g.ResetLockouts(); return Ok(); });
+        app.MapGet("/_emulator/account", (AccountModel a) => Json(a.Write, wrap: false));
+        app.MapPost("/_emulator/account", SetAccount);
+        app.MapGet("/_emulator/outcomes", (RecordStore s) => Outcomes(s));
+        app.MapPost("/_emulator/outcomes", SetOutcomes);
+        app.MapDelete("/_emulator/outcomes", (RecordStore s) => { s.SetOutcomes(Array.Empty<OutcomeRule>()); return Outcomes(s); });
+        app.MapGet("/_emulator/options", (EmulatorOptions o) => Json(w => RuntimeOptions.Write(o, w), wrap: false));
+        app.MapPost("/_emulator/options", SetOptions);
+        app.MapGet("/_emulator/clock", () => Clock());
+        app.MapPost("/_emulator/clock", (Delegate)SetClock);
     }
 
     private static IResult Ok() => Results.Text("{\"ok\":true}", Responses.JsonContentType);
@@ -77,8 +87,8 @@ internal static class ControlEndpoints
     /// <summary>Property name normalised for matching: lower case, without '_' (so anchor_time = anchorTime).</summary>
     private static string Norm(string name) => name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
 
-    private static async Task<IResult> Reset(HttpContext ctx, RecordStore store, EmulatorOptions o, FaultInjector faults,
-        EmulatorStats stats, AuthGate auth, RateLimiter limiter)
+    private static async Task<IResult> Reset(HttpContext ctx, RecordStore store, EmulatorOptions o, StartupOptions startup, AccountModel account,
+        FaultInjector faults, EmulatorStats stats, AuthGate auth, RateLimiter limiter)
     {
         var (doc, error) = await ReadBody(ctx);
         if (error is not null) return Error(error);
@@ -88,9 +98,9 @@ internal static class ControlEndpoints
             if (doc is not null)
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) return Error("the body must be a JSON object such as {\"records\": 500, \"days\": 1, \"seed\": 7}");
-                long now = RecordStore.Now();
-                int records = o.Records, seed = o.Seed;
-                double days = o.Days;
+                long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                int records = startup.Value.Records, seed = startup.Value.Seed;
+                double days = startup.Value.Days;
                 long anchor = now;
                 foreach (JsonProperty p in doc.RootElement.EnumerateObject())
                 {
@@ -109,6 +119,11 @@ internal static class ControlEndpoints
             }
         }
 
+        // Back to the start-up options, the real clock and the account they describe, then the data.
+        RuntimeOptions.CopyInto(startup.Value, o);
+        RecordStore.ClockOffsetMs = 0;
+        auth.Reload();
+        account.Reload();
         store.Reset(generator, RecordStore.Now());
         faults.Clear();
         stats.Reset();
@@ -269,10 +284,10 @@ internal static class ControlEndpoints
     });
 
     /// <summary>Test oracle: number of url-task records matching the url-tasks filters (no 24 h rule) plus task_id.</summary>
-    private static IResult Count(HttpContext ctx, RecordStore store)
+    private static IResult Count(HttpContext ctx, RecordStore store, EmulatorOptions o)
     {
-        var q = new QueryReader(ctx.Request);
-        var (preheat, status, directory, url) = UrlTaskEndpoints.ReadFilters(q);
+        var q = new QueryReader(ctx.Request, anyCase: !o.StrictCase);
+        var (preheat, status, directory, url) = UrlTaskEndpoints.ReadFilters(q, o);
         long? start = q.Long("start_time"), end = q.Long("end_time"), taskId = q.Long("task_id");
         if (q.Error is not null) return Error(q.Error);
         var filter = new UrlFilter { Start = start, End = end, Preheat = preheat, Status = status, Directory = directory, Url = url, TaskId = taskId };
@@ -399,9 +414,9 @@ internal static class ControlEndpoints
         });
     }
 
-    private static IResult Oracle(HttpContext ctx, RecordStore store)
+    private static IResult Oracle(HttpContext ctx, RecordStore store, AccountModel account, EmulatorOptions o)
     {
-        var q = new QueryReader(ctx.Request);
+        var q = new QueryReader(ctx.Request, anyCase: !o.StrictCase);
         long? since = q.Long("since");
         string apiName = q.String("api") ?? "ShowUrlTaskInfo";
         ApiKind? api = ApiRoutes.FromSdkName(apiName);
@@ -416,7 +431,7 @@ internal static class ControlEndpoints
             case ApiKind.UrlTasks:
             case ApiKind.HistoryTaskDetail:
             {
-                var (preheat, status, directory, url) = UrlTaskEndpoints.ReadFilters(q);
+                var (preheat, status, directory, url) = UrlTaskEndpoints.ReadFilters(q, o);
                 long? start = q.Long("start_time"), end = q.Long("end_time");
                 long? taskId = api == ApiKind.HistoryTaskDetail ? q.Long("id") : q.Long("task_id");
                 if (api == ApiKind.HistoryTaskDetail && taskId is null) q.Fail("id (the task id) is required for ShowHistoryTaskDetails");
@@ -435,8 +450,9 @@ internal static class ControlEndpoints
 
             case ApiKind.HistoryTasks:
             {
-                TaskFilter filter = HistoryEndpoints.ReadTaskFilter(q);
+                TaskFilter filter = HistoryEndpoints.ReadTaskFilter(q, account, null, out CdnError? scopeError);
                 if (q.Error is not null) return Error(q.Error);
+                if (scopeError is CdnError se) return Error(se.Message);
                 (stable, ever, error) = store.OracleTasks(since.Value, filter, now);
                 tasks = true;
                 break;
@@ -456,6 +472,104 @@ internal static class ControlEndpoints
             WriteEntries(w, "stable", stable, tasks);
             WriteEntries(w, "ever", ever, tasks);
         });
+    }
+
+    private static async Task<IResult> SetAccount(HttpContext ctx, AccountModel account)
+    {
+        var (doc, error) = await ReadBody(ctx);
+        if (error is not null || doc is null) return Error(error ?? "the body must be a JSON object such as {\"domains\": [\"www.example.com\"]}");
+        using (doc)
+        {
+            error = account.Set(doc.RootElement);
+        }
+
+        return error is null ? Json(account.Write, wrap: false) : Error(error);
+    }
+
+    private static async Task<IResult> SetOutcomes(HttpContext ctx, RecordStore store)
+    {
+        var (doc, error) = await ReadBody(ctx);
+        if (error is not null) return Error(error);
+        var rules = new List<OutcomeRule>();
+        using (doc)
+        {
+            if (doc is not null)
+            {
+                JsonElement root = doc.RootElement;
+                foreach (JsonElement e in root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : new[] { root }.AsEnumerable())
+                {
+                    OutcomeRule? rule = OutcomeRule.Parse(e, out string? problem);
+                    if (rule is null) return Error(problem!);
+                    rules.Add(rule);
+                }
+            }
+        }
+
+        store.SetOutcomes(rules);
+        return Outcomes(store);
+    }
+
+    private static IResult Outcomes(RecordStore store)
+    {
+        List<OutcomeRule> rules = store.Outcomes();
+        return Json(w =>
+        {
+            w.WriteStartArray("outcomes");
+            foreach (OutcomeRule r in rules) r.Write(w);
+            w.WriteEndArray();
+        });
+    }
+
+    private static async Task<IResult> SetOptions(HttpContext ctx, EmulatorOptions options, AuthGate auth, AccountModel account, RecordStore store)
+    {
+        var (doc, error) = await ReadBody(ctx);
+        if (error is not null || doc is null) return Error(error ?? "the body must be a JSON object of option values, such as {\"RateLimitPerSecond\": 20}");
+        EmulatorOptions? next;
+        using (doc)
+        {
+            next = RuntimeOptions.Apply(options, doc.RootElement, out error);
+        }
+
+        if (next is null) return Error(error!);
+        string? accountError = new AccountModel(next, validateOnly: true).Error;
+        if (accountError is not null) return Error(accountError);
+        RuntimeOptions.CopyInto(next, options);
+        auth.Reload();
+        account.Reload();
+        store.OptionsChanged(RecordStore.Now());
+        return Json(w => RuntimeOptions.Write(options, w), wrap: false);
+    }
+
+    private static IResult Clock() => Json(w =>
+    {
+        w.WriteNumber("offset_ms", RecordStore.ClockOffsetMs);
+        w.WriteNumber("now", RecordStore.Now());
+    });
+
+    private static async Task<IResult> SetClock(HttpContext ctx)
+    {
+        var (doc, error) = await ReadBody(ctx);
+        if (error is not null || doc is null || doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            doc?.Dispose();
+            return Error(error ?? "the body must be {\"offset_ms\": n} or {\"advance_ms\": n}");
+        }
+
+        using (doc)
+        {
+            foreach (JsonProperty p in doc.RootElement.EnumerateObject())
+            {
+                if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt64(out long ms)) return Error($"{p.Name} must be a whole number of milliseconds");
+                switch (Norm(p.Name))
+                {
+                    case "offsetms": RecordStore.ClockOffsetMs = ms; break;
+                    case "advancems" when ms >= 0: RecordStore.ClockOffsetMs += ms; break;
+                    default: return Error($"bad clock field '{p.Name}' (offset_ms: any, advance_ms: >= 0; the data clock never goes back by advancing)");
+                }
+            }
+        }
+
+        return Clock();
     }
 
     private static void WriteEntries(Utf8JsonWriter w, string name, List<OracleEntry> entries, bool tasks)

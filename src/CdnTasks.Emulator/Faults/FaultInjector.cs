@@ -157,15 +157,31 @@ internal sealed class FaultInjector
         _ => FaultTiming.Before,
     };
 
-    /// <summary>Writes the fault answer (or aborts the connection).</summary>
-    public static async Task Apply(HttpContext ctx, string kind, int rateLimit, int retryAfterSeconds = 1)
+    /// <summary>
+    /// JSON cut off in the middle, in the shape the API's own answer has (a POST gets a task-id body, not a
+    /// url-tasks page).
+    /// </summary>
+    private static string TruncatedBody(ApiKind api) => api switch
+    {
+        ApiKind.RefreshTasks => "{\"refresh_task\":\"76",
+        ApiKind.PreheatingTasks => "{\"preheating_task\":\"76",
+        ApiKind.HistoryTasks => "{\"total\":12,\"tasks\":[{\"id\":\"400123\",\"task_type\":\"refresh\",\"status\":\"task_d",
+        ApiKind.HistoryTaskDetail => "{\"id\":\"400123\",\"task_type\":\"refresh\",\"status\":\"task_done\",\"processing\":0,\"succeed\":3,"
+            + "\"failed\":0,\"total\":3,\"create_time\":1700000000000,\"file_type\":\"file\",\"urls\":[{\"id\":\"8001234\",\"url\":\"https://www.exam",
+        ApiKind.Quota => "{\"quotas\":[{\"quota_limit\":10000,\"type\":\"file_refresh\",\"us",
+        ApiKind.IamDomains => "{\"domains\":[{\"id\":\"0123456789ab",
+        _ => "{\"total\":1234,\"count\":100,\"result\":[{\"id\":8001234,\"url\":\"https://www.example.com/static/js/ap",
+    };
+
+    /// <summary>Writes the fault answer (or aborts the connection); a 429 names <paramref name="rateLimit"/>, the API's limit.</summary>
+    public static async Task Apply(HttpContext ctx, string kind, ApiKind api, int rateLimit, int retryAfterSeconds = 1)
     {
         switch (kind)
         {
             case "429":
                 ctx.Response.Headers.RetryAfter = Math.Max(0, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Responses.Gateway(ctx, 429, "APIGW.0308",
-                    $"The throttling threshold has been reached: policy user over ratelimit,limit:{(rateLimit > 0 ? rateLimit : 5)},time:1 second");
+                    $"The throttling threshold has been reached: policy user over ratelimit,limit:{rateLimit},time:1 second");
                 break;
             case "500":
                 await Responses.Nested(ctx, 500, "CDN.0000", "Internal error.");
@@ -186,8 +202,7 @@ internal sealed class FaultInjector
                 ctx.Abort();
                 break;
             case "truncate":
-                await Raw(ctx, 200, Responses.JsonContentType,
-                    "{\"total\":1234,\"count\":100,\"result\":[{\"id\":8001234,\"url\":\"https://www.example.com/static/js/ap");
+                await Raw(ctx, 200, Responses.JsonContentType, TruncatedBody(api));
                 break;
             case "html":
             case "html200":

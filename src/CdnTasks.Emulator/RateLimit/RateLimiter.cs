@@ -25,14 +25,29 @@ internal sealed class RateLimiter
     /// <summary>Refills every bucket (POST /_emulator/reset).</summary>
     public void Reset() => _buckets.Clear();
 
-    /// <summary>Per-second limit for an API; 0 = unlimited.</summary>
+    /// <summary>
+    /// The service's documented per-tenant limit of an API, per second: ShowUrlTaskInfo and ShowQuota 5, the
+    /// task APIs 30; IAM is not rate limited here (its limit is not documented; 429 texts use the gateway's
+    /// default of 200).
+    /// </summary>
+    public static int DocumentedLimit(ApiKind api) => api switch
+    {
+        ApiKind.UrlTasks or ApiKind.Quota => 5,
+        ApiKind.IamDomains => 200,
+        _ => 30,
+    };
+
+    /// <summary>Per-second limit enforced for an API; 0 = unlimited.</summary>
     public int LimitFor(ApiKind api)
     {
         if (api == ApiKind.IamDomains) return 0;
         if (_options.RateLimitPerSecond is int n) return Math.Max(0, n);
         if (!_options.RateLimit) return 0;
-        return api is ApiKind.UrlTasks or ApiKind.Quota ? 5 : 30;
+        return DocumentedLimit(api);
     }
+
+    /// <summary>The limit a 429 answer names: the enforced one, else the documented one.</summary>
+    public int LimitNamed(ApiKind api) => LimitFor(api) is int n and > 0 ? n : DocumentedLimit(api);
 
     /// <summary>Takes a token; false when the caller is over the limit.</summary>
     public bool TryAcquire(ApiKind api, string tenant, out int limit)

@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace CdnTasks.Emulator.Signature;
 
-/// <summary>An emulated account (AK/SK pair and its domain).</summary>
-internal sealed record Account(string AccessKey, string SecretKey, string DomainId, string? SecurityToken);
+/// <summary>
+/// An emulated key (AK/SK pair and its account's domain id). <see cref="Projects"/> is null for the main
+/// account's keys; for an IAM user's keys it holds the enterprise projects that user may use.
+/// </summary>
+internal sealed record Account(string AccessKey, string SecretKey, string DomainId, string? SecurityToken, IReadOnlySet<string>? Projects = null);
 
 /// <summary>Outcome of authentication: an account, or a gateway error.</summary>
 internal readonly record struct AuthResult(Account? Account, int Status, string? Code, string? Message)
@@ -35,12 +38,33 @@ internal sealed class AuthGate
     public AuthGate(EmulatorOptions options)
     {
         _options = options;
-        _accounts[options.AccessKey] = new Account(options.AccessKey, options.SecretKey, options.DomainId,
-            string.IsNullOrEmpty(options.SecurityToken) ? null : options.SecurityToken);
-        foreach (string entry in (options.ExtraKeys ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        Reload();
+    }
+
+    /// <summary>
+    /// Rebuilds the keys from the options: AccessKey/SecretKey/DomainId/SecurityToken, and ExtraKeys
+    /// "AK:SK[:DOMAIN[:PROJECT|PROJECT...]]" (a project list marks an IAM user's key).
+    /// </summary>
+    public void Reload()
+    {
+        var accounts = new Dictionary<string, Account>(StringComparer.Ordinal)
+        {
+            [_options.AccessKey] = new Account(_options.AccessKey, _options.SecretKey, _options.DomainId,
+                string.IsNullOrEmpty(_options.SecurityToken) ? null : _options.SecurityToken),
+        };
+        foreach (string entry in (_options.ExtraKeys ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             string[] p = entry.Split(':');
-            if (p.Length >= 2) _accounts[p[0]] = new Account(p[0], p[1], p.Length >= 3 ? p[2] : options.DomainId, null);
+            if (p.Length < 2) continue;
+            string domain = p.Length >= 3 && p[2].Length > 0 ? p[2] : _options.DomainId;
+            HashSet<string>? projects = p.Length >= 4 ? p[3].Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal) : null;
+            accounts[p[0]] = new Account(p[0], p[1], domain, null, projects);
+        }
+
+        lock (_accounts)
+        {
+            _accounts.Clear();
+            foreach (var (key, account) in accounts) _accounts[key] = account;
         }
     }
 
@@ -54,7 +78,9 @@ internal sealed class AuthGate
     {
         var auth = SignatureVerifier.Parse(ctx.Request.Headers.Authorization);
         if (auth is null) return Fail(Prefix + "verify aksk signature fail");
-        if (!_accounts.TryGetValue(auth.AccessKey, out Account? account))
+        Account? account;
+        lock (_accounts) _accounts.TryGetValue(auth.AccessKey, out account);
+        if (account is null)
         {
             return Fail(Prefix + "Get secretKey failed,ak:******,err:ak not exist");
         }

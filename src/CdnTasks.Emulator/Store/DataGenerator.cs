@@ -1,8 +1,11 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 namespace CdnTasks.Emulator.Store;
 
-/// <summary>What the generator makes: Records url-task records over Days days ending at AnchorTime (ms), from Seed.</summary>
-internal sealed record GeneratorSettings(int Records, double Days, int Seed, long AnchorTime);
+/// <summary>
+/// What the generator makes: Records url-task records over Days days ending at AnchorTime (ms), from Seed, with
+/// URLs on Hosts; a task takes up to ProcessingMinutes to finish (older tasks are finished, newer ones finish later).
+/// </summary>
+internal sealed record GeneratorSettings(int Records, double Days, int Seed, long AnchorTime, double ProcessingMinutes = 30, string[]? Hosts = null);
 
 /// <summary>
 /// Deterministic generator of the initial url-task records and their tasks: same Seed, Records, Days and
@@ -10,11 +13,6 @@ internal sealed record GeneratorSettings(int Records, double Days, int Seed, lon
 /// </summary>
 internal static class DataGenerator
 {
-    private static readonly string[] Hosts =
-    {
-        "www.example.com", "img.example.com", "cdn.example.org", "static.example.net", "下载.example.cn", "video.example.com",
-    };
-
     private static readonly string[] Dirs = { "static/js", "static/css", "images", "img/2024", "assets", "downloads", "video/hls", "docs" };
     private static readonly string[] Exts = { "js", "css", "png", "jpg", "webp", "html", "mp4", "m3u8", "pdf", "zip" };
 
@@ -28,10 +26,11 @@ internal static class DataGenerator
         "https://static.example.net/100%25/a+b=c.css",
     };
 
-    /// <summary>A random file (or directory) URL.</summary>
-    public static string RandomUrl(Random rnd, bool directory)
+    /// <summary>A random file (or directory) URL on one of <paramref name="hosts"/> (default: the default domains).</summary>
+    public static string RandomUrl(Random rnd, bool directory, string[]? hosts = null)
     {
-        string host = Hosts[rnd.Next(Hosts.Length)];
+        hosts ??= Accounts.AccountModel.DefaultDomains;
+        string host = hosts[rnd.Next(hosts.Length)];
         string dir = Dirs[rnd.Next(Dirs.Length)];
         if (directory)
         {
@@ -74,6 +73,7 @@ internal static class DataGenerator
         if (times.Length > 0) times[^1] = newest;
 
         var records = new List<UrlRecord>(o.Records);
+        bool defaultHosts = o.Hosts is null || o.Hosts.SequenceEqual(Accounts.AccountModel.DefaultDomains);
         var tasks = new List<TaskInfo>(sizes.Count);
         long recordId = 8_000_000;
         int awkwardNext = 0;
@@ -85,23 +85,31 @@ internal static class DataGenerator
             var task = new TaskInfo { Id = 400_000 + t, Preheat = preheat, Directory = directory, Mode = mode, CreateTime = times[t] };
             tasks.Add(task);
 
+            // How long this task takes; it has finished when that much time lies between its creation and the anchor.
+            long processing = 60_000 + (long)(rnd.NextDouble() * Math.Max(0, o.ProcessingMinutes * 60_000 - 60_000));
+            bool finished = anchor - task.CreateTime >= processing;
+
             // One awkward URL in each of the newest tasks that are plain files.
             int fromNewest = sizes.Count - 1 - t;
-            bool awkward = !directory && fromNewest < 40 && fromNewest % 3 == 1 && awkwardNext < AwkwardUrls.Length;
+            bool awkward = defaultHosts && !directory && fromNewest < 40 && fromNewest % 3 == 1 && awkwardNext < AwkwardUrls.Length;
             for (int k = 0; k < sizes[t]; k++)
             {
-                string url = awkward && k == 0 ? AwkwardUrls[awkwardNext++] : RandomUrl(rnd, directory);
+                string url = awkward && k == 0 ? AwkwardUrls[awkwardNext++] : RandomUrl(rnd, directory, o.Hosts);
                 int roll = rnd.Next(100);
                 UrlStatus status = roll < 70 ? UrlStatus.Succeed
                     : roll < 80 ? UrlStatus.Failed
                     : roll < 88 ? UrlStatus.Processing
                     : roll < 94 ? UrlStatus.Waiting
                     : preheat ? UrlStatus.Preheating : UrlStatus.Refreshing;
+
+                // A URL still in process ends succeed or failed in the same 7:1 proportion as the others.
+                UrlStatus final = status is UrlStatus.Succeed or UrlStatus.Failed ? status : rnd.Next(8) == 0 ? UrlStatus.Failed : UrlStatus.Succeed;
+                if (finished) status = final;
                 long modify = status is UrlStatus.Waiting ? task.CreateTime
                     : (task.CreateTime + rnd.Next(500, 60_000)) / 1000 * 1000;
                 modify = Math.Max(task.CreateTime, Math.Min(modify, anchor));
                 string? cls = null, desc = null;
-                if (status == UrlStatus.Failed)
+                if (final == UrlStatus.Failed)
                 {
                     int c = rnd.Next(3);
                     cls = c == 0 ? "ORIGIN_ERROR" : c == 1 ? "INNER_ERROR" : "UNKNOWN_ERROR";
@@ -111,8 +119,15 @@ internal static class DataGenerator
                 var r = new UrlRecord
                 {
                     Id = recordId++, Task = task, Url = url, CreateTime = task.CreateTime, Status = status,
-                    ModifyTime = modify, FailClassify = cls, FailDesc = desc,
+                    ModifyTime = modify, FailClassify = status == UrlStatus.Failed ? cls : null, FailDesc = status == UrlStatus.Failed ? desc : null,
                 };
+                if (!UrlRecord.IsFinal(status))
+                {
+                    // Still in process at the anchor: it finishes when its task's processing time is over.
+                    r.ModifyTime = task.CreateTime;
+                    r.DueTime = r.FinishTime = task.CreateTime + processing;
+                    r.Final = new Outcome(final, cls, desc);
+                }
                 task.Urls.Add(r);
                 records.Add(r);
             }

@@ -106,14 +106,18 @@ internal sealed class RecordStore
 
     private readonly object _gate = new();
     private readonly EmulatorOptions _options;
+    private readonly Accounts.AccountModel _account;
     private readonly List<UrlRecord> _records = new();
     private readonly List<TaskInfo> _tasks = new();
     private readonly Dictionary<long, TaskInfo> _taskById = new();
     private readonly PriorityQueue<UrlRecord, long> _due = new();
+    private readonly List<UrlRecord> _inProcess = new();
     private readonly Dictionary<object, int[]> _matchCache = new();
     private readonly ChangeLog _log = new();
     private readonly Dictionary<ApiKind, Mutation> _mutationByApi = new();
     private Mutation[] _mutations = Array.Empty<Mutation>();
+    private List<OutcomeRule> _outcomes = new();
+    private long _quotaDay = long.MinValue;
     private Random _random;
     private Random _arrivalRandom;
     private long _arrivalsFrom;
@@ -122,26 +126,33 @@ internal sealed class RecordStore
     private long _nextTaskId;
     private long _seq;
 
-    /// <summary>Creates the store with the generated data.</summary>
-    public RecordStore(EmulatorOptions options, long now)
+    /// <summary>Creates the store with the generated data (URLs on the account's domains).</summary>
+    public RecordStore(EmulatorOptions options, Accounts.AccountModel account, long now)
     {
         _options = options;
+        _account = account;
         _random = new Random(options.Seed);
         _arrivalRandom = new Random(unchecked(options.Seed * 31 + 7));
         Load(new GeneratorSettings(options.Records, options.Days, options.Seed, options.AnchorTime ?? now), now);
     }
 
-    /// <summary>URLs submitted via POST: file refresh.</summary>
-    public int UsedFileRefresh { get; private set; }
+    private int UsedFileRefresh { get; set; }
 
-    /// <summary>URLs submitted via POST: directory refresh.</summary>
-    public int UsedDirRefresh { get; private set; }
+    private int UsedDirRefresh { get; set; }
 
-    /// <summary>URLs submitted via POST: preheat.</summary>
-    public int UsedPreheat { get; private set; }
+    private int UsedPreheat { get; set; }
 
-    /// <summary>Current time in ms since epoch.</summary>
-    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    /// <summary>The data clock in ms since epoch: real time plus the offset set by POST /_emulator/clock.</summary>
+    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + Interlocked.Read(ref s_clockOffsetMs);
+
+    private static long s_clockOffsetMs;
+
+    /// <summary>Offset of the data clock from real time (record ages, task life cycles, the quota day; not signatures).</summary>
+    public static long ClockOffsetMs
+    {
+        get => Interlocked.Read(ref s_clockOffsetMs);
+        set => Interlocked.Exchange(ref s_clockOffsetMs, value);
+    }
 
     private static int Compare(UrlRecord a, UrlRecord b) =>
         a.CreateTime != b.CreateTime ? a.CreateTime.CompareTo(b.CreateTime) : a.Id.CompareTo(b.Id);
@@ -167,10 +178,12 @@ internal sealed class RecordStore
 
     private void Load(GeneratorSettings generator, long now)
     {
+        generator = generator with { ProcessingMinutes = _options.GeneratedTaskMinutes, Hosts = _account.GeneratorHosts() };
         _records.Clear();
         _tasks.Clear();
         _taskById.Clear();
         _due.Clear();
+        _inProcess.Clear();
         _matchCache.Clear();
         _log.Clear();
         _mutations = Array.Empty<Mutation>();
@@ -179,6 +192,8 @@ internal sealed class RecordStore
         _arrivalsFrom = now;
         _arrived = 0;
         UsedFileRefresh = UsedDirRefresh = UsedPreheat = 0;
+        _quotaDay = long.MinValue;
+        _outcomes = new List<OutcomeRule>();
         var (records, tasks) = DataGenerator.Generate(generator);
         records.Sort(Compare);
         tasks.Sort(Compare);
@@ -188,6 +203,7 @@ internal sealed class RecordStore
         foreach (UrlRecord r in records)
         {
             if (r.DueTime != long.MaxValue) _due.Enqueue(r, r.DueTime);
+            Track(r);
         }
 
         _nextRecordId = (records.Count == 0 ? 8_000_000 : records.Max(r => r.Id)) + 1;
@@ -199,6 +215,25 @@ internal sealed class RecordStore
     #region Changes (all under the lock)
 
     private void Changed() => _matchCache.Clear();
+
+    /// <summary>Keeps <see cref="_inProcess"/> (live records not yet final) in step with a record's state.</summary>
+    private void Track(UrlRecord r)
+    {
+        bool inProcess = r.DeleteSeq == 0 && !UrlRecord.IsFinal(r.Status);
+        if (inProcess && r.InProcessIndex < 0)
+        {
+            r.InProcessIndex = _inProcess.Count;
+            _inProcess.Add(r);
+        }
+        else if (!inProcess && r.InProcessIndex >= 0)
+        {
+            UrlRecord last = _inProcess[^1];
+            _inProcess[r.InProcessIndex] = last;
+            last.InProcessIndex = r.InProcessIndex;
+            _inProcess.RemoveAt(_inProcess.Count - 1);
+            r.InProcessIndex = -1;
+        }
+    }
 
     private void Log(ChangeKind kind, UrlRecord? r, TaskInfo t, UrlStatus old, UrlStatus now) => _log.Add(new Change(_seq, kind, r, t, old, now));
 
@@ -217,6 +252,7 @@ internal sealed class RecordStore
         r.Task.Urls.Add(r);
         _records.Insert(IndexOf(r), r);
         if (r.DueTime != long.MaxValue) _due.Enqueue(r, r.DueTime);
+        Track(r);
         Changed();
     }
 
@@ -253,6 +289,7 @@ internal sealed class RecordStore
         Log(ChangeKind.Delete, r, r.Task, r.Status, r.Status);
         int i = IndexOf(r);
         if (i < _records.Count && ReferenceEquals(_records[i], r)) _records.RemoveAt(i);
+        Track(r);
         Changed();
         if (deleteEmptyTask && r.Task.Urls.All(u => u.DeleteSeq != 0)) DeleteTask(r.Task);
     }
@@ -278,6 +315,7 @@ internal sealed class RecordStore
         r.Version++;
         ++_seq;
         Log(ChangeKind.Status, r, r.Task, old, status);
+        Track(r);
         Changed();
     }
 
@@ -315,15 +353,14 @@ internal sealed class RecordStore
             long t = _arrivalsFrom + (long)(_arrived * 1000 / rate);
             var task = new TaskInfo { Id = _nextTaskId++, CreateTime = t };
             InsertTask(task);
-            string url = DataGenerator.RandomUrl(_arrivalRandom, false);
-            InsertRecord(LifeCycle(task, url, t, DefaultOutcome(url, task.Id)));
+            string url = DataGenerator.RandomUrl(_arrivalRandom, false, _account.GeneratorHosts());
+            InsertRecord(LifeCycle(task, url, t, DefaultOutcome(url, task.Id), (long)(_options.TaskSeconds * 1000)));
         }
     }
 
-    /// <summary>A new record that waits, then refreshes (preheats), then ends with <paramref name="final"/> after TaskSeconds.</summary>
-    private UrlRecord LifeCycle(TaskInfo task, string url, long created, Outcome final)
+    /// <summary>A new record that waits (the first fifth of <paramref name="total"/> ms), then refreshes (preheats), then ends with <paramref name="final"/>.</summary>
+    private UrlRecord LifeCycle(TaskInfo task, string url, long created, Outcome final, long total)
     {
-        long total = (long)(_options.TaskSeconds * 1000);
         return new UrlRecord
         {
             Id = _nextRecordId++, Task = task, Url = url, CreateTime = created, Status = UrlStatus.Waiting, ModifyTime = created,
@@ -340,6 +377,17 @@ internal sealed class RecordStore
         int c = h[8] % 3;
         string desc = c == 0 ? OriginDescs[h[9] % OriginDescs.Length] : c == 1 ? "internal error on edge node" : "unknown error";
         return new Outcome(UrlStatus.Failed, Classes[c], desc);
+    }
+
+    /// <summary>After a runtime option change: arrivals are counted afresh from now at the new rate.</summary>
+    public void OptionsChanged(long now)
+    {
+        lock (_gate)
+        {
+            CatchUpArrivals(now);
+            _arrivalsFrom = now;
+            _arrived = 0;
+        }
     }
 
     #endregion
@@ -401,7 +449,8 @@ internal sealed class RecordStore
                     InsertRecord(NewMutationRecord(m, t));
                 }
 
-                FinishSome(_records, m);
+                // Random records still in process, from the index of them (finishing one takes it out).
+                for (int i = 0; i < m.StatusChangesPerRequest && _inProcess.Count > 0; i++) Finish(_inProcess[_random.Next(_inProcess.Count)], m, now);
                 for (int i = 0; i < m.DeletesPerRequest && _records.Count > 0; i++) DeleteRecord(_records[_random.Next(_records.Count)]);
                 for (int i = 0; i < m.ExpireOldestPerRequest && _records.Count > 0; i++) DeleteRecord(_records[0]);
                 break;
@@ -414,13 +463,11 @@ internal sealed class RecordStore
                     for (int k = 0; k < urls; k++) InsertRecord(NewMutationRecord(m, t));
                 }
 
-                if (m.StatusChangesPerRequest > 0)
+                // Tasks in process, found through a random URL in process: every URL of it finishes.
+                for (int i = 0; i < m.StatusChangesPerRequest && _inProcess.Count > 0; i++)
                 {
-                    var inProcess = _tasks.Where(t => t.Urls.Any(u => u.DeleteSeq == 0 && !UrlRecord.IsFinal(u.Status))).ToList();
-                    foreach (TaskInfo t in Pick(inProcess, m.StatusChangesPerRequest))
-                    {
-                        foreach (UrlRecord u in t.Urls.Where(u => u.DeleteSeq == 0 && !UrlRecord.IsFinal(u.Status)).ToList()) Finish(u, m, now);
-                    }
+                    TaskInfo t = _inProcess[_random.Next(_inProcess.Count)].Task;
+                    foreach (UrlRecord u in t.Urls.Where(u => u.DeleteSeq == 0 && !UrlRecord.IsFinal(u.Status)).ToList()) Finish(u, m, now);
                 }
 
                 for (int i = 0; i < m.DeletesPerRequest && _tasks.Count > 0; i++) DeleteTask(_tasks[_random.Next(_tasks.Count)]);
@@ -428,7 +475,8 @@ internal sealed class RecordStore
                 break;
             case ApiKind.HistoryTaskDetail when task is not null:
                 for (int i = 0; i < m.InsertPerRequest; i++) InsertRecord(NewMutationRecord(m, task, task.CreateTime));
-                FinishSome(task.Urls.Where(u => u.DeleteSeq == 0).ToList(), m);
+                var unfinished = task.Urls.Where(u => u.DeleteSeq == 0 && !UrlRecord.IsFinal(u.Status)).ToList();
+                foreach (UrlRecord u in Pick(unfinished, m.StatusChangesPerRequest)) Finish(u, m, now);
                 for (int i = 0; i < m.DeletesPerRequest; i++)
                 {
                     var live = task.Urls.Where(u => u.DeleteSeq == 0).ToList();
@@ -447,13 +495,6 @@ internal sealed class RecordStore
         }
 
         return m;
-
-        void FinishSome(List<UrlRecord> pool, Mutation mu)
-        {
-            if (mu.StatusChangesPerRequest <= 0) return;
-            var inProcess = pool.Where(u => !UrlRecord.IsFinal(u.Status)).ToList();
-            foreach (UrlRecord u in Pick(inProcess, mu.StatusChangesPerRequest)) Finish(u, mu, now);
-        }
     }
 
     private List<T> Pick<T>(List<T> pool, int n)
@@ -493,7 +534,7 @@ internal sealed class RecordStore
         long time = created ?? t.CreateTime;
         return new UrlRecord
         {
-            Id = _nextRecordId++, Task = t, Url = DataGenerator.RandomUrl(_random, t.Directory), CreateTime = time, Status = status,
+            Id = _nextRecordId++, Task = t, Url = DataGenerator.RandomUrl(_random, t.Directory, _account.GeneratorHosts()), CreateTime = time, Status = status,
             ModifyTime = time, FailClassify = status == UrlStatus.Failed ? "ORIGIN_ERROR" : null,
             FailDesc = status == UrlStatus.Failed ? "origin server returned 502" : null,
         };
@@ -601,13 +642,17 @@ internal sealed class RecordStore
         }
     }
 
-    /// <summary>A task with its counters and URL snapshots, or null; with <paramref name="live"/>, after the ShowHistoryTaskDetails mutation.</summary>
-    public (TaskRow? Row, List<UrlView> Urls, Mutation? Mutation) TaskDetail(long id, long now, bool live)
+    /// <summary>
+    /// A task with its counters and URL snapshots, or null (also when <paramref name="visible"/> says no); with
+    /// <paramref name="live"/>, after the ShowHistoryTaskDetails mutation.
+    /// </summary>
+    public (TaskRow? Row, List<UrlView> Urls, Mutation? Mutation) TaskDetail(long id, long now, bool live, Func<TaskInfo, bool>? visible = null)
     {
         lock (_gate)
         {
             Advance(now);
             TaskInfo? task = _taskById.GetValueOrDefault(id);
+            if (task is not null && visible is not null && !visible(task)) task = null;
             Mutation? m = live ? Mutate(ApiKind.HistoryTaskDetail, now, task) : null;
             if (task is null || task.DeleteSeq != 0) return (null, new List<UrlView>(), m);
             var urls = task.Urls.Where(u => u.DeleteSeq == 0).Select(u => u.View()).ToList();
@@ -629,12 +674,16 @@ internal sealed class RecordStore
 
     #region Creation
 
-    /// <summary>Creates a task from a POST; returns null when the quota would be exceeded.</summary>
-    public TaskInfo? CreateTask(bool preheat, bool directory, string? mode, bool zhUrlEncode, IReadOnlyList<string> urls, long now)
+    /// <summary>
+    /// Creates a task from a POST in enterprise project <paramref name="project"/>; returns null when the daily
+    /// quota would be exceeded. Each URL ends as the first matching outcome rule says, else as FailureRate decides.
+    /// </summary>
+    public TaskInfo? CreateTask(bool preheat, bool directory, string? mode, bool zhUrlEncode, IReadOnlyList<string> urls, string project, long now)
     {
         lock (_gate)
         {
             Advance(now);
+            RollQuotaDay(now);
             int used = preheat ? UsedPreheat : directory ? UsedDirRefresh : UsedFileRefresh;
             int limit = preheat ? _options.QuotaPreheat : directory ? _options.QuotaDirRefresh : _options.QuotaFileRefresh;
             if (used + urls.Count > limit) return null;
@@ -642,12 +691,51 @@ internal sealed class RecordStore
             var task = new TaskInfo
             {
                 Id = _nextTaskId++, Preheat = preheat, Directory = directory, Mode = directory ? mode : null,
-                CreateTime = now, UserCreated = true, ZhUrlEncode = zhUrlEncode,
+                CreateTime = now, UserCreated = true, ZhUrlEncode = zhUrlEncode, EnterpriseProjectId = project,
             };
             InsertTask(task);
-            foreach (string url in urls) InsertRecord(LifeCycle(task, url, now, DefaultOutcome(url, task.Id)));
+            foreach (string url in urls)
+            {
+                OutcomeRule? rule = _outcomes.FirstOrDefault(r => r.Matches(url, preheat));
+                if (rule is not null && rule.Remaining != int.MaxValue && --rule.Remaining == 0) _outcomes.Remove(rule);
+                Outcome final = rule?.Outcome ?? DefaultOutcome(url, task.Id);
+                long total = (long)((rule?.Seconds ?? _options.TaskSeconds) * 1000);
+                InsertRecord(LifeCycle(task, url, now, final, total));
+            }
+
             return task;
         }
+    }
+
+    /// <summary>Zeroes the purge and prefetch usage when the quota day (midnight at ServiceUtcOffsetHours) has changed.</summary>
+    private void RollQuotaDay(long now)
+    {
+        long day = (long)Math.Floor((now + _options.ServiceUtcOffsetHours * 3_600_000) / 86_400_000.0);
+        if (day == _quotaDay) return;
+        _quotaDay = day;
+        UsedFileRefresh = UsedDirRefresh = UsedPreheat = 0;
+    }
+
+    /// <summary>Today's purge and prefetch usage.</summary>
+    public (int FileRefresh, int DirRefresh, int Preheat) QuotaUsed(long now)
+    {
+        lock (_gate)
+        {
+            RollQuotaDay(now);
+            return (UsedFileRefresh, UsedDirRefresh, UsedPreheat);
+        }
+    }
+
+    /// <summary>Replaces the outcome rules applied to URLs submitted from now on.</summary>
+    public void SetOutcomes(IReadOnlyList<OutcomeRule> rules)
+    {
+        lock (_gate) _outcomes = rules.ToList();
+    }
+
+    /// <summary>The outcome rules still in force.</summary>
+    public List<OutcomeRule> Outcomes()
+    {
+        lock (_gate) return _outcomes.ToList();
     }
 
     /// <summary>

@@ -118,6 +118,9 @@ internal sealed class UrlRecord
     /// <summary>Change-log sequence number of its deletion; 0 while it exists.</summary>
     public long DeleteSeq { get; set; }
 
+    /// <summary>Position in the store's list of live records still in process; -1 when not in it.</summary>
+    public int InProcessIndex { get; set; } = -1;
+
     /// <summary>Cached JSON (url-tasks shape) and the <see cref="Version"/> it was built from.</summary>
     public Tuple<int, byte[]>? Fragment { get; set; }
 

@@ -47,6 +47,8 @@ namespace CdnTasks.Tests.Emulator
 
         public EmulatorApi(Uri baseUri) => _base = baseUri;
 
+        public Uri BaseUri => _base;
+
         public string AccessKey { get; set; } = EmulatorProcess.AccessKey;
 
         public string SecretKey { get; set; } = EmulatorProcess.SecretKey;
