@@ -81,6 +81,11 @@ BeforeAll {
         Reset-CdnEmulator $emulator -Records $Records -Days $Days -Seed 11
         $end = [DateTime]::UtcNow.AddMinutes(1)
         $start = $end.AddDays(-$Days).AddHours(-1)
+        # The generated history has aged (its tasks are finished): 300 records still processing, spread over the range,
+        # give -Status processing something to lose while they finish.
+        $random = [Random]::new(17)
+        $null = Add-CdnEmulatorRecord $emulator -Record @(1..300 | ForEach-Object {
+                @{ url = "https://www.example.com/open/$_.js"; status = 'processing'; create_time = $start.AddMilliseconds($random.NextDouble() * ($end - $start).TotalMilliseconds * 0.98) } })
         $env:CDNTASKS_CONCURRENCY = "$Concurrency"
         if ($Mutation.Count) { $null = Set-CdnEmulatorMutation $emulator -Mutation @($Mutation) }
         Reset-CdnEmulatorStats $emulator
