@@ -37,6 +37,14 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 
+# A log is not a terminal: when output is redirected (CI, `> test.log`), no ANSI escape codes, here or in any
+# child pwsh (NO_COLOR, https://no-color.org, which PowerShell 7.2+ and Pester honour; it is inherited).
+$SavedRendering = @{ OutputRendering = $PSStyle.OutputRendering; NoColor = $env:NO_COLOR }
+if ([Console]::IsOutputRedirected -or $env:NO_COLOR) {
+    $PSStyle.OutputRendering = 'PlainText'
+    $env:NO_COLOR = '1'
+}
+
 $RepoRoot = $PSScriptRoot
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleOut = Join-Path $OutDir 'CdnTasks'
@@ -357,4 +365,6 @@ catch {
 }
 finally {
     Pop-Location
+    $PSStyle.OutputRendering = $SavedRendering.OutputRendering
+    $env:NO_COLOR = $SavedRendering.NoColor
 }

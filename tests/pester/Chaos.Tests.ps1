@@ -52,7 +52,8 @@ Describe 'Get-CdnUrlTask -All under mixed faults' {
         Set-CdnEmulatorFaults $emulator -Probability 0.15 -Kinds $chaosKinds
         Reset-CdnEmulatorStats $emulator
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $output = Get-CdnUrlTask -All -PageSize 50 -StartTime $start -EndTime $end -Verbose -WarningVariable chaosWarnings -ErrorVariable chaosErrors 4>&1
+        # -WarningAction SilentlyContinue: the retry warning is captured and asserted below, never printed into the test log.
+        $output = Get-CdnUrlTask -All -PageSize 50 -StartTime $start -EndTime $end -Verbose -WarningVariable chaosWarnings -WarningAction SilentlyContinue -ErrorVariable chaosErrors 4>&1
         $clock.Stop()
         $script:chaosStats = Get-CdnEmulatorStats $emulator
         Clear-CdnEmulatorFaults $emulator
@@ -131,10 +132,14 @@ Describe 'Faults that retries cannot cure' {
         Set-CdnEmulatorFaults $emulator -Script "3:$Kind,4:$Kind"
         $records = [System.Collections.Generic.List[object]]::new()
         $failure = $null
-        try { Get-CdnUrlTask -All -StartTime $start -EndTime $end -ErrorAction Stop | ForEach-Object { $records.Add($_) } }
+        try { Get-CdnUrlTask -All -StartTime $start -EndTime $end -ErrorAction Stop -WarningVariable retryWarnings -WarningAction SilentlyContinue | ForEach-Object { $records.Add($_) } }
         catch { $failure = $_ }
 
         $records.Count | Should -Be 199
+        $retryWarnings.Count | Should -Be 1
+        "$retryWarnings" | Should -BeLike 'ShowUrlTaskInfo: *; retrying (up to 2 attempts). Use -Verbose to see each retry.'
+        $failure.ErrorDetails.Message | Should -BeLike '* 2 attempts in *.'
+
         $failure | Should -Not -BeNullOrEmpty
         $failure.FullyQualifiedErrorId | Should -Be "$ErrorId,CdnTasks.Commands.GetCdnUrlTaskCommand"
         $failure.CategoryInfo.Category | Should -Be $Category

@@ -106,7 +106,7 @@ Describe 'Get-CdnConfig' {
         $config.Region | Should -Be 'cn-north-1'
         $config.RegionSource | Should -Be 'Parameter'
         $config.Endpoint | Should -Be @('https://cdn.example.com')
-        $config.EndpointSource | Should -Be 'Parameter'
+        $config.EndpointSource | Should -Be 'Parameter (-Endpoint)'
     }
 
     It 'Clear-CdnConfig -Name clears one setting; Clear-CdnConfig clears all' {
@@ -306,5 +306,102 @@ Describe 'Proxy' {
             $client.Dispose()
         }
         finally { $listener.Stop() }
+    }
+}
+
+Describe 'Issue 13: where requests go (one precedence rule, docs/about_CdnTasks.md "Where requests go")' {
+    BeforeAll { Import-Module "$PSScriptRoot/LoopbackServer.psm1" -Force }
+    BeforeEach { Reset-CdnTestState }
+
+    It 'Set-CdnConfig -Region (the README''s example) under CDNTASKS_ENDPOINT warns, and requests still go to the endpoint Get-CdnConfig shows' {
+        $env:CDNTASKS_ENDPOINT = $emu.Url
+        Set-CdnConfig -Region ap-southeast-1 -WarningVariable setWarnings -WarningAction SilentlyContinue
+        @($setWarnings).Count | Should -Be 1
+        "$($setWarnings[0])" | Should -BeLike 'Set-CdnConfig -Region ap-southeast-1 does not change where requests go: CDNTASKS_ENDPOINT is set*HUAWEICLOUD_SDK_REGION_CDN_AP_SOUTHEAST_1*'
+
+        $config = Get-CdnConfig -WarningAction SilentlyContinue
+        $config.Endpoint | Should -Be @($emu.Url)
+        $config.EndpointSource | Should -Be 'Environment (CDNTASKS_ENDPOINT)'
+        $config.Region | Should -Be 'ap-southeast-1'
+
+        @(Get-CdnUrlTask -First 1 -WarningVariable runWarnings -WarningAction SilentlyContinue).Count | Should -Be 1
+        (Get-CdnEmulatorStats $emu).requests.'url-tasks' | Should -Be 1
+        @($runWarnings | Where-Object { "$_" -like '*does not change where requests go*' }).Count | Should -Be 1
+    }
+
+    It '-Region on one command does not send it elsewhere either (and says so)' {
+        Set-CdnConfig -Endpoint $emu.Url
+        @(Get-CdnUrlTask -First 1 -Region eu-west-101 -WarningVariable w -WarningAction SilentlyContinue).Count | Should -Be 1
+        (Get-CdnEmulatorStats $emu).requests.'url-tasks' | Should -Be 1
+        "$w" | Should -BeLike '-Region eu-west-101 does not change where requests go: Set-CdnConfig -Endpoint is set*'
+        (Get-CdnConfig -Region eu-west-101 -WarningAction SilentlyContinue).EndpointSource | Should -Be 'Session (Set-CdnConfig -Endpoint)'
+    }
+
+    It 'refuses a blank <Where> before any request (never a fall-back to the real endpoint)' -ForEach @(
+        @{ Where = '-Endpoint'; Call = { Get-CdnUrlTask -First 1 -Endpoint ' ' } }
+        @{ Where = '-Region'; Call = { Get-CdnUrlTask -First 1 -Region "`t" } }
+        @{ Where = 'CDNTASKS_ENDPOINT'; Call = { $env:CDNTASKS_ENDPOINT = '  '; Get-CdnUrlTask -First 1 } }
+        @{ Where = 'CDNTASKS_REGION'; Call = { $env:CDNTASKS_REGION = ' '; Get-CdnUrlTask -First 1 } }
+        @{ Where = 'Set-CdnConfig -Endpoint'; Call = { Set-CdnConfig -Endpoint ' ' } }
+        @{ Where = 'Set-CdnConfig -Proxy'; Call = { Set-CdnConfig -Proxy ' ' } }
+    ) {
+        $env:HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1 = $emu.Url
+        $err = $Call | Should -Throw -ErrorId 'InvalidConfiguration,*' -PassThru
+        $err.Exception.Message | Should -BeLike "$Where is blank*"
+        (Get-CdnEmulatorStats $emu).totalRequests | Should -Be 0
+    }
+
+    It 'refuses an endpoint without a scheme at once, saying what it probably means' {
+        $port = ([uri]$emu.Url).Port
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $err = { Get-CdnUrlTask -First 1 -Endpoint "127.0.0.1:$port" } | Should -Throw -ErrorId 'InvalidConfiguration,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+        $clock.Stop()
+        $err.Exception.Message | Should -Be "-Endpoint '127.0.0.1:$port' has no scheme: did you mean https://127.0.0.1:$port (or http://127.0.0.1:$port for a loopback emulator)?"
+        { Set-CdnConfig -Endpoint "127.0.0.1:$port" } | Should -Throw -ErrorId 'InvalidConfiguration,CdnTasks.Commands.SetCdnConfigCommand'
+        (Get-CdnEmulatorStats $emu).totalRequests | Should -Be 0
+    }
+}
+
+Describe 'Issue 13: a password in the proxy URL' {
+    BeforeAll { Import-Module "$PSScriptRoot/LoopbackServer.psm1" -Force }
+    BeforeEach { Reset-CdnTestState }
+
+    It 'is used to authenticate to the proxy, and never shown by -Verbose, Get-CdnConfig, errors or a transcript' {
+        $proxy = New-LoopbackServer Proxy
+        try {
+            # A child pwsh, so that what a console (and its transcript) shows is captured, not printed into the test log.
+            # The URL comes in a variable: a transcript repeats the command line as typed, which is the user's own text.
+            $transcript = Join-Path $TestDrive 'proxy-transcript.txt'
+            $env:CDNTASKS_TEST_PROXY_URL = "http://alice:Pr0xy-S3cret@127.0.0.1:$($proxy.Port)"
+            $run = Invoke-CdnChildPwsh -ImportModule @"
+`$null = Start-Transcript -Path '$transcript'
+Set-CdnConfig -Proxy `$env:CDNTASKS_TEST_PROXY_URL -Endpoint https://cdn.example.com -MaxRetry 0 -TimeoutSec 5 -Verbose
+Get-CdnConfig | Format-List *
+try { Get-CdnUrlTask -First 1 -Verbose -Debug -ErrorAction Stop } catch { `$_ | Format-List * -Force; `$_.Exception.ToString() }
+`$null = Stop-Transcript
+"@
+            $proxy.ProxyCredentials() | Should -Be @('alice:Pr0xy-S3cret')
+            $run.Output | Should -BeLike '*Proxy=http://alice:<redacted>@127.0.0.1:*'
+            $run.Output | Should -Match "Proxy\s+: http://127\.0\.0\.1:$($proxy.Port)\s"
+            $run.Output | Should -Match 'ProxyUserName\s+: alice'
+            $run.Output.Contains('Pr0xy-S3cret') | Should -BeFalse
+            $transcriptText = Get-Content -Raw -LiteralPath $transcript
+            $transcriptText | Should -BeLike '*<redacted>*'
+            $transcriptText.Contains('Pr0xy-S3cret') | Should -BeFalse
+        }
+        finally { $proxy.Dispose(); $env:CDNTASKS_TEST_PROXY_URL = $null }
+    }
+
+    It 'a changed -ProxyCredential (same user, new password) takes effect on the next command' {
+        $proxy = New-LoopbackServer Proxy
+        try {
+            Set-CdnConfig -Proxy "http://127.0.0.1:$($proxy.Port)" -Endpoint https://cdn.example.com -MaxRetry 0 -TimeoutSec 5
+            Set-CdnConfig -ProxyCredential ([pscredential]::new('bob', (ConvertTo-SecureString 'first-password' -AsPlainText -Force)))
+            { Get-CdnUrlTask -First 1 } | Should -Throw
+            Set-CdnConfig -ProxyCredential ([pscredential]::new('bob', (ConvertTo-SecureString 'second-password' -AsPlainText -Force)))
+            { Get-CdnUrlTask -First 1 } | Should -Throw
+            $proxy.ProxyCredentials() | Should -Be @('bob:first-password', 'bob:second-password')
+        }
+        finally { $proxy.Dispose() }
     }
 }

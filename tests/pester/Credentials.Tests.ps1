@@ -49,8 +49,10 @@ BeforeAll {
         $env:HUAWEICLOUD_SDK_DOMAIN_ID = $DomainId
     }
 
-    function New-CredentialsFile([string] $Text, [string] $Path = (Join-Path $TestDrive "credentials-$([guid]::NewGuid().ToString('N').Substring(0, 6))")) {
+    # Private to the user (0600) unless -Mode says otherwise: a file others can read gets a warning (issue 13).
+    function New-CredentialsFile([string] $Text, [string] $Path = (Join-Path $TestDrive "credentials-$([guid]::NewGuid().ToString('N').Substring(0, 6))"), [string] $Mode = '600') {
         Set-Content -LiteralPath $Path -Value $Text -NoNewline
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($Path, [IO.UnixFileMode][Convert]::ToInt32($Mode, 8)) }
         $Path
     }
 
@@ -293,12 +295,25 @@ Describe 'Domain id discovery' {
         (Get-CdnEmulatorStats $emu).requests.'url-tasks' | Should -Be 0
     }
 
-    It 'reports the service''s code, message and request id when IAM refuses the keys' {
+    It 'keeps the service''s error id (CdnApi.APIGW.0301) when IAM refuses the keys, and says it happened during the account lookup' {
+        # Issue 13: this used to be DomainIdDiscoveryFailed, which hid the authentication error.
         $env:HUAWEICLOUD_SDK_IAM_ENDPOINT = $emu.Url
-        $err = { Get-CdnUrlTask -First 1 -Credential $Bogus } | Should -Throw -ErrorId 'DomainIdDiscoveryFailed,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+        $err = { Get-CdnUrlTask -First 1 -Credential $Bogus } | Should -Throw -ErrorId 'CdnApi.APIGW.0301,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
         $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
-        "$err" | Should -BeLike '*IAM answered APIGW.0301: *ak not exist* (HTTP 401; request id ?*)*Set it with -DomainId*HUAWEICLOUD_SDK_DOMAIN_ID*'
+        "$err" | Should -BeLike "The request failed during the account (domain) id lookup for access key HPUA*0099 at IAM $($emu.Url) (GET /v3/auth/domains): *APIGW.0301: *ak not exist* (HTTP 401; request id ?*)*Set the account id with -DomainId*HUAWEICLOUD_SDK_DOMAIN_ID*"
         $err.Exception.RequestId | Should -Not -BeNullOrEmpty
+        $err.TargetObject.Operation | Should -Be 'KeystoneListAuthDomains'
+        $err.TargetObject.Endpoint | Should -Be $emu.Url
+        (Get-CdnEmulatorStats $emu).requests.'url-tasks' | Should -Be 0
+    }
+
+    It 'a wrong secret key with a per-call -Credential is the service''s authentication error, not a discovery failure' {
+        $env:HUAWEICLOUD_SDK_IAM_ENDPOINT = $emu.Url
+        $wrongSecret = [pscredential]::new($emu.AccessKey, (ConvertTo-SecureString 'not-the-secret-key' -AsPlainText -Force))
+        $err = { Get-CdnUrlTask -First 1 -Credential $wrongSecret } | Should -Throw -ErrorId 'CdnApi.APIGW.0301,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        "$err" | Should -BeLike '*during the account (domain) id lookup*'
+        $null = Invoke-RestMethod -Method Post -Uri "$($emu.Url)/_emulator/lockout/reset" -NoProxy
     }
 }
 
@@ -366,5 +381,123 @@ Describe 'Secrets never appear in any stream' {
         @{ Name = 'full access key'; Value = 'HPUAEMULATORAK000001' }
     ) {
         $text.Contains($Value) | Should -BeFalse -Because "the $Name must never be shown"
+    }
+}
+
+Describe 'Issue 13: credential values that cannot inject' {
+    BeforeEach { $script:homeDir = Reset-CdnTestState }
+
+    It 'names the missing variable when HUAWEICLOUD_SDK_AK is set without HUAWEICLOUD_SDK_SK' {
+        $env:HUAWEICLOUD_SDK_AK = $emu.AccessKey
+        $err = { Get-CdnUrlTask -First 1 } | Should -Throw -ErrorId 'InvalidCredential,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+        $err.Exception.Message | Should -Be 'HUAWEICLOUD_SDK_AK is set, but HUAWEICLOUD_SDK_SK is not: set both (the access key and its secret key), or neither.'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-RequestTotal $emu | Should -Be 0
+    }
+
+    It 'refuses a CR/LF in <Name> before any request, naming it and never echoing it' -ForEach @(
+        @{ Name = '-DomainId'; Call = { Get-CdnUrlTask -First 1 -Credential $Good -DomainId "$($emu.DomainId)`r`nX-Injected: yes" } }
+        @{ Name = '-AccessKey'; Call = { Get-CdnUrlTask -First 1 -AccessKey "$Ak`r`nX-Injected: yes" -SecretKey $SkSecure } }
+        @{ Name = '-SecurityToken'; Call = { Get-CdnUrlTask -First 1 -Credential $Good -SecurityToken (ConvertTo-SecureString "tok`r`nX-Injected: yes" -AsPlainText -Force) } }
+        @{ Name = '-Credential (its user name, the access key)'; Call = { Get-CdnUrlTask -First 1 -Credential ([pscredential]::new("$Ak`nX-Injected: yes", $SkSecure)) } }
+        @{ Name = 'HUAWEICLOUD_SDK_DOMAIN_ID'; Call = { Set-EnvCredential -DomainId "$($emu.DomainId)`nX-Injected: yes"; Get-CdnUrlTask -First 1 } }
+        @{ Name = 'HUAWEICLOUD_SDK_SECURITY_TOKEN'; Call = { Set-EnvCredential; $env:HUAWEICLOUD_SDK_SECURITY_TOKEN = "tok`r`nX-Injected: yes"; Get-CdnUrlTask -First 1 } }
+    ) {
+        $err = $Call | Should -Throw -ErrorId 'InvalidCredential,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+        $err.Exception.Message | Should -Be "$Name contains a line break (CR or LF), which would end the request header."
+        "$err" | Should -Not -BeLike '*X-Injected*'
+        Get-RequestTotal $emu | Should -Be 0
+    }
+
+    It 'refuses a CR/LF in Set-CdnCredential -DomainId, a NUL in -SecretKey and a blank -DomainId' {
+        { Set-CdnCredential -AccessKey $Ak -SecretKey $SkSecure -DomainId "d`r`nX: y" } | Should -Throw -ErrorId 'InvalidCredential,CdnTasks.Commands.SetCdnCredentialCommand' -ExpectedMessage '-DomainId contains a line break*'
+        { Set-CdnCredential -AccessKey $Ak -SecretKey (ConvertTo-SecureString "sk`u{0}x" -AsPlainText -Force) } | Should -Throw -ErrorId 'InvalidCredential,CdnTasks.Commands.SetCdnCredentialCommand' -ExpectedMessage '-SecretKey contains the control character U+0000.'
+        { Get-CdnUrlTask -First 1 -Credential $Good -DomainId '  ' } | Should -Throw -ErrorId 'InvalidCredential,CdnTasks.Commands.GetCdnUrlTaskCommand' -ExpectedMessage '-DomainId is empty (or only whitespace).'
+        Get-RequestTotal $emu | Should -Be 0
+    }
+
+    It 'trims a secret key read from the environment with a trailing newline (it used to give 401)' {
+        Set-EnvCredential -SecretKey "$($emu.SecretKey)`n"
+        $env:HUAWEICLOUD_SDK_AK = "$($emu.AccessKey) "
+        @(Get-CdnUrlTask -First 1).Count | Should -Be 1
+    }
+}
+
+Describe 'Issue 13: the credentials file, read as the Huawei SDKs read it' {
+    BeforeEach { $script:homeDir = Reset-CdnTestState }
+
+    It 'reads inline comments and quoted values as the SDKs mean them (they used to become part of the key)' {
+        $env:HUAWEICLOUD_SDK_CREDENTIALS_FILE = New-CredentialsFile "[global] ; for CDN`nak = `"$($emu.AccessKey)`"   # quoted`nsk = $($emu.SecretKey) ; rotated in May`ndomain_id = '$($emu.DomainId)'`n"
+        @(Get-CdnUrlTask -First 1).Count | Should -Be 1
+        (Get-CdnCredential).DomainId | Should -Be $emu.DomainId
+    }
+
+    It 'refuses a # glued to a value (the SDKs disagree on it) naming the line, never the key' {
+        $env:HUAWEICLOUD_SDK_CREDENTIALS_FILE = New-CredentialsFile "[global]`nak = $($emu.AccessKey)`nsk = $($emu.SecretKey)#old`n"
+        $err = { Get-CdnUrlTask -First 1 } | Should -Throw -ErrorId 'CredentialsFileInvalid,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+        $err.Exception.Message | Should -BeLike "*line 3: the value of 'sk' contains '#', which the Huawei SDKs read differently*write the value in quotes*"
+        $err.Exception.Message.Contains($emu.SecretKey) | Should -BeFalse
+        Get-RequestTotal $emu | Should -Be 0
+    }
+
+    It 'warns once per session when group or others can read the file (mode 0644), not for 0600' -Skip:$IsWindows {
+        $shared = New-CredentialsFile "[global]`nak = $($emu.AccessKey)`nsk = $($emu.SecretKey)`ndomain_id = $($emu.DomainId)`n" -Mode '644'
+        $env:HUAWEICLOUD_SDK_CREDENTIALS_FILE = $shared
+        $null = Get-CdnUrlTask -First 1 -WarningVariable first -WarningAction SilentlyContinue
+        $null = Get-CdnUrlTask -First 1 -WarningVariable second -WarningAction SilentlyContinue
+        @($first).Count | Should -Be 1
+        "$($first[0])" | Should -Be "The credentials file '$shared' can be read or changed by other users (mode 0644); it holds your secret key. Restrict it to yourself: chmod 600 '$shared'."
+        @($second).Count | Should -Be 0
+
+        $env:HUAWEICLOUD_SDK_CREDENTIALS_FILE = New-CredentialsFile "[global]`nak = $($emu.AccessKey)`nsk = $($emu.SecretKey)`ndomain_id = $($emu.DomainId)`n" -Mode '600'
+        $null = Get-CdnUrlTask -First 1 -WarningVariable private -WarningAction SilentlyContinue
+        @($private).Count | Should -Be 0
+    }
+}
+
+Describe 'Issue 13: a gateway that echoes the request headers' {
+    BeforeAll {
+        Import-Module "$PSScriptRoot/LoopbackServer.psm1" -Force
+        $script:echo = New-LoopbackServer EchoHeaders
+    }
+    AfterAll { $echo.Dispose() }
+    BeforeEach { $null = Reset-CdnTestState -Endpoint "http://127.0.0.1:$($echo.Port)" }
+
+    It 'never lets the security token or the signature reach any stream, the error, or a transcript' {
+        $tokenSecure = ConvertTo-SecureString $Token -AsPlainText -Force
+        $records = & {
+            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $WarningPreference = 'Continue'
+            try { Get-CdnUrlTask -First 1 -AccessKey $Ak -SecretKey $SkSecure -SecurityToken $tokenSecure -DomainId $emu.DomainId -ErrorAction Stop } catch { $_ }
+        } *>&1
+        $head = @($echo.Requests)[-1]
+        $head | Should -BeLike "*x-security-token: $Token*"
+        $signature = [regex]::Match($head, 'Signature=([0-9a-f]{64})').Groups[1].Value
+        $signature | Should -Not -BeNullOrEmpty
+
+        $err = @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })[0]
+        $err.FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0201,CdnTasks.Commands.GetCdnUrlTaskCommand'
+        "$err" | Should -BeLike '*x-security-token: <redacted>*'
+        $text = ($records | ForEach-Object { $_ | Out-String -Width 4096; if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception.ToString(); $_.Exception.ServiceMessage; "$($_.TargetObject)" } }) -join "`n"
+        @($records | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Count | Should -BeGreaterThan 0
+        $text.Contains($Token) | Should -BeFalse
+        $text.Contains($signature) | Should -BeFalse
+        $text.Contains($emu.SecretKey) | Should -BeFalse
+
+        # And what a console transcript records, in a child pwsh (the token reaches it through a variable only).
+        $transcript = Join-Path $TestDrive 'echo-transcript.txt'
+        $env:CDNTASKS_TEST_TOKEN = $Token
+        try {
+            $run = Invoke-CdnChildPwsh -ImportModule @"
+`$null = Start-Transcript -Path '$transcript'
+`$token = ConvertTo-SecureString `$env:CDNTASKS_TEST_TOKEN -AsPlainText -Force
+`$sk = ConvertTo-SecureString '$($emu.SecretKey)' -AsPlainText -Force
+Get-CdnUrlTask -First 1 -AccessKey '$Ak' -SecretKey `$sk -SecurityToken `$token -DomainId '$($emu.DomainId)' -Verbose -Debug
+`$null = Stop-Transcript
+"@
+        }
+        finally { $env:CDNTASKS_TEST_TOKEN = $null }
+        $run.Output | Should -BeLike '*APIGW.0201*'
+        $run.Output.Contains($Token) | Should -BeFalse
+        (Get-Content -Raw -LiteralPath $transcript).Contains($Token) | Should -BeFalse
     }
 }

@@ -22,6 +22,11 @@ $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
+# Plain text when the output is a log, not a terminal (or NO_COLOR is set): no ANSI escape codes in it.
+if ([Console]::IsOutputRedirected -or $env:NO_COLOR) {
+    $PSStyle.OutputRendering = 'PlainText'
+    $config.Output.RenderMode = 'Plaintext'
+}
 $config.Output.StackTraceVerbosity = 'Filtered'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'

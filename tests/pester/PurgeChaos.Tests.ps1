@@ -47,7 +47,7 @@ BeforeAll {
         $failures = $null
         $warnings = $null
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $output = $Items | Clear-CdnCache -Force -Verbose @Extra -ErrorVariable failures -WarningVariable warnings -ErrorAction SilentlyContinue 4>&1
+        $output = $Items | Clear-CdnCache -Force -Verbose @Extra -ErrorVariable failures -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction SilentlyContinue 4>&1
         $clock.Stop()
         [pscustomobject]@{
             Tasks    = @($output | Where-Object { $_ -is [CdnTasks.CdnTask] })

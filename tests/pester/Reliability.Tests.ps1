@@ -105,3 +105,61 @@ Describe 'An expired signature says how far off the local clock is' {
         @(Get-CdnUrlTask -First 5).Count | Should -Be 5
     }
 }
+
+Describe 'Issue 13: connection failures name the real cause' {
+    BeforeAll {
+        Import-Module "$PSScriptRoot/LoopbackServer.psm1" -Force
+        $script:savedKeys = @{}
+        foreach ($name in 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_DOMAIN_ID', 'CDNTASKS_ENDPOINT') { $savedKeys[$name] = [Environment]::GetEnvironmentVariable($name) }
+        $env:HUAWEICLOUD_SDK_AK = 'HPUAEMULATORAK000001'
+        $env:HUAWEICLOUD_SDK_SK = 'emulator-secret-key-0123456789abcdef'
+        $env:HUAWEICLOUD_SDK_DOMAIN_ID = '0123456789abcdef0123456789abcdef'
+        $env:CDNTASKS_ENDPOINT = $null
+    }
+    AfterAll { foreach ($name in $savedKeys.Keys) { [Environment]::SetEnvironmentVariable($name, $savedKeys[$name]) } }
+    BeforeEach { Set-Tuning @{ CDNTASKS_RATE_LIMIT = 'off'; CDNTASKS_RETRY_BASE_DELAY_MS = 10 } }
+
+    It 'a certificate for another name is not retried (it was retried 4 times) and says what failed' {
+        $server = New-LoopbackServer Tls
+        try {
+            # try/catch, not Should -Throw: -WarningVariable must land in this scope.
+            $err = $null
+            try { Get-CdnUrlTask -First 1 -Endpoint "https://127.0.0.1:$($server.Port)" -WarningVariable w -WarningAction SilentlyContinue -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be 'CdnApi.TlsCertificateInvalid,CdnTasks.Commands.GetCdnUrlTaskCommand'
+            $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+            "$err" | Should -BeLike "*the TLS certificate of 127.0.0.1:$($server.Port) was not accepted: it is not issued for the name '127.0.0.1'*not retried*"
+            $server.Connections | Should -Be 1
+            $w.Count | Should -Be 0 -Because 'nothing is retried, so there is no retry warning'
+        }
+        finally { $server.Dispose() }
+    }
+
+    It 'https:// to a plain-HTTP emulator port is one attempt that says to use http://' {
+        $server = New-LoopbackServer PlainHttp
+        try {
+            $err = { Get-CdnUrlTask -First 1 -Endpoint "https://127.0.0.1:$($server.Port)" } |
+                Should -Throw -ErrorId 'CdnApi.TlsHandshakeFailed,CdnTasks.Commands.GetCdnUrlTaskCommand' -PassThru
+            "$err" | Should -BeLike "*a local emulator speaks plain HTTP: use http://127.0.0.1:$($server.Port)*"
+            $server.Connections | Should -Be 1
+        }
+        finally { $server.Dispose() }
+    }
+
+    It 'a closed port reports its attempts and total time (it said "failed after 0 ms")' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $closed = $listener.LocalEndpoint.Port; $listener.Stop()
+        Set-Tuning @{ CDNTASKS_RATE_LIMIT = 'off'; CDNTASKS_RETRY_BASE_DELAY_MS = 10; CDNTASKS_MAX_RETRY = 2 }
+        $err = $null
+        try { Get-CdnUrlTask -First 1 -Endpoint "http://127.0.0.1:$closed" -WarningVariable w -WarningAction SilentlyContinue -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'CdnApi.ConnectionRefused,CdnTasks.Commands.GetCdnUrlTaskCommand'
+        "$err" | Should -Match "127\.0\.0\.1:$closed refused the connection .*\. 3 attempts in \d+(\.\d)? (ms|s)\.$"
+        "$err" | Should -Not -BeLike '*after 0 ms*'
+        $err.Exception.Attempts | Should -Be 3
+        $w.Count | Should -Be 1
+        "$w" | Should -BeLike "ShowUrlTaskInfo: 127.0.0.1:$closed refused the connection*retrying (up to 3 attempts)*"
+        $err.TargetObject | Should -BeOfType ([CdnTasks.CdnRequestTarget])
+        $err.TargetObject.Endpoint | Should -Be "http://127.0.0.1:$closed"
+        $err.TargetObject.Operation | Should -Be 'ShowUrlTaskInfo'
+        $err.TargetObject.StartTime | Should -BeOfType ([datetime])
+    }
+}

@@ -578,8 +578,28 @@ function Use-CdnEmulatorEnvironment {
     }.GetNewClosure()
 }
 
+<#
+.SYNOPSIS
+Runs a script in a child pwsh of the same version (dotnet pwsh.dll when run as a local dotnet tool), with the
+environment of this process and its standard output redirected; returns ExitCode and Output (all of its output as
+one string). -WorkingDirectory sets its current folder; -ImportModule imports the built module first.
+#>
+function Invoke-CdnChildPwsh {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [string] $Command, [string] $WorkingDirectory = $PWD.Path, [switch] $ImportModule)
+    $exe = [Environment]::ProcessPath
+    [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    if ($ImportModule) { $Command = "Import-Module '$env:CDNTASKS_MODULE_MANIFEST' -ErrorAction Stop`n$Command" }
+    Push-Location -LiteralPath $WorkingDirectory
+    try {
+        $output = & $exe @prefix -NoProfile -NonInteractive -Command $Command 2>&1 | Out-String -Width 400
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+    }
+    finally { Pop-Location }
+}
+
 Export-ModuleMember -Function Import-CdnTasksModule, Start-CdnEmulator, Stop-CdnEmulator, Get-CdnEmulatorStats,
     Reset-CdnEmulatorStats, Reset-CdnEmulator, Add-CdnEmulatorRecord, Set-CdnEmulatorMutation, Get-CdnEmulatorMutation,
     Clear-CdnEmulatorMutation, New-CdnEmulatorEpoch, Get-CdnEmulatorOracle, Get-CdnEmulatorCount, Get-CdnEmulatorTask,
     Set-CdnEmulatorFault, Clear-CdnEmulatorFault, Set-CdnEmulatorAccount, Set-CdnEmulatorOutcome, Set-CdnEmulatorOption,
-    Set-CdnEmulatorClock, Use-CdnEmulatorEnvironment -Alias Set-CdnEmulatorFaults, Clear-CdnEmulatorFaults
+    Set-CdnEmulatorClock, Use-CdnEmulatorEnvironment, Invoke-CdnChildPwsh -Alias Set-CdnEmulatorFaults, Clear-CdnEmulatorFaults

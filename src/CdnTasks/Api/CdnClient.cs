@@ -219,8 +219,10 @@ namespace CdnTasks.Api
         /// <summary>The ShowHistoryTaskDetails request for one page.</summary>
         internal static CdnRequest TaskDetailRequest(string taskId, TaskDetailFilter filter, int pageNumber, int pageSize)
         {
+            // The id goes into the path: only what the service issues (digits) gets there.
+            taskId = TaskIds.Validate(taskId);
             string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, CdnOperation.ShowHistoryTaskDetails.Path, taskId);
-            return new CdnRequest(CdnOperation.ShowHistoryTaskDetails, path)
+            return new CdnRequest(CdnOperation.ShowHistoryTaskDetails, path) { TaskId = taskId }
                 .With("enterprise_project_id", filter?.EnterpriseProjectId)
                 .With("page_size", pageSize)
                 .With("page_number", pageNumber)

@@ -1,12 +1,55 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
 
 namespace CdnTasks.Api
 {
+    /// <summary>The values of a credential, for naming them in errors.</summary>
+    public enum CredentialField
+    {
+        /// <summary>The access key (AK).</summary>
+        AccessKey,
+
+        /// <summary>The secret key (SK).</summary>
+        SecretKey,
+
+        /// <summary>The security token of temporary credentials.</summary>
+        SecurityToken,
+
+        /// <summary>The account (domain) id.</summary>
+        DomainId,
+    }
+
+    /// <summary>
+    /// A credential value that cannot be used (empty, blank, or holding a control character that would end up in a
+    /// request header), or a credential given only in part. The message names the parameter, variable or file
+    /// entry and the problem, never the value.
+    /// </summary>
+    public sealed class CdnCredentialException : ArgumentException
+    {
+        /// <summary>Creates the exception.</summary>
+        public CdnCredentialException(string message, CredentialField? field = null, string reason = null)
+            : base(message)
+        {
+            Field = field;
+            Reason = reason;
+        }
+
+        /// <summary>Gets the value at fault, or null when the credential is incomplete as a whole.</summary>
+        public CredentialField? Field { get; }
+
+        /// <summary>Gets the problem, for example "contains a line break (CR or LF)".</summary>
+        public string Reason { get; }
+
+        /// <summary>The same problem, with the value named as the caller knows it (a parameter, a variable).</summary>
+        public CdnCredentialException Named(Func<CredentialField, string> nameOf) =>
+            Field.HasValue && nameOf != null ? new CdnCredentialException($"{nameOf(Field.Value)} {Reason}.", Field, Reason) : this;
+    }
+
     /// <summary>
     /// An access key pair for SDK-HMAC-SHA256 signing. The secret key and the security token are kept as
     /// <see cref="SecureString"/>; they are turned into bytes only inside the signing call and the buffers are
@@ -28,22 +71,24 @@ namespace CdnTasks.Api
         /// <param name="source">The kind of source: Parameter, Session, Environment or File.</param>
         /// <param name="sourceDetail">Which parameter, variable or file path supplied it.</param>
         /// <param name="domainIdSource">Where the domain id came from, or null.</param>
+        /// <remarks>
+        /// Every value is trimmed of surrounding whitespace (a secret read from a file or a variable often ends
+        /// with a line break). What remains must not be empty and must not hold a control character; the values
+        /// sent in headers (access key, security token, domain id) must be ASCII. This is the one place these
+        /// rules live; a value that breaks them is a <see cref="CdnCredentialException"/>, before any request.
+        /// </remarks>
+        /// <exception cref="CdnCredentialException">A value cannot be used.</exception>
         public CdnCredential(string accessKey, SecureString secretKey, SecureString securityToken, string domainId, string source, string sourceDetail, string domainIdSource)
         {
-            if (string.IsNullOrWhiteSpace(accessKey))
+            AccessKey = CheckPlain(accessKey, CredentialField.AccessKey, header: true);
+            if (secretKey == null)
             {
-                throw new ArgumentException("The access key is empty.", nameof(accessKey));
+                throw Problem(CredentialField.SecretKey, "is empty");
             }
 
-            if (secretKey == null || secretKey.Length == 0)
-            {
-                throw new ArgumentException("The secret key is empty.", nameof(secretKey));
-            }
-
-            AccessKey = accessKey.Trim();
-            SecretKey = Freeze(secretKey);
-            SecurityToken = securityToken == null || securityToken.Length == 0 ? null : Freeze(securityToken);
-            DomainId = string.IsNullOrWhiteSpace(domainId) ? null : domainId.Trim();
+            SecretKey = CheckSecure(secretKey, CredentialField.SecretKey, header: false);
+            SecurityToken = securityToken == null || securityToken.Length == 0 ? null : CheckSecure(securityToken, CredentialField.SecurityToken, header: true);
+            DomainId = domainId == null || domainId.Length == 0 ? null : CheckPlain(domainId, CredentialField.DomainId, header: true);
             Source = source ?? "unknown";
             SourceDetail = sourceDetail;
             DomainIdSource = DomainId == null ? null : (domainIdSource ?? Source);
@@ -139,26 +184,136 @@ namespace CdnTasks.Api
             }
         }
 
-        private static SecureString Freeze(SecureString value)
+        private const string EmptyProblem = "is empty (or only whitespace)";
+
+        // What is wrong with one character of a (trimmed) credential value, or null.
+        private static string ProblemWith(char c, bool header)
         {
-            SecureString copy = value.Copy();
-            copy.MakeReadOnly();
-            return copy;
+            if (c == '\r' || c == '\n')
+            {
+                return "contains a line break (CR or LF)" + (header ? ", which would end the request header" : string.Empty);
+            }
+
+            if (char.IsControl(c))
+            {
+                return string.Format(CultureInfo.InvariantCulture, "contains the control character U+{0:X4}", (int)c);
+            }
+
+            return header && c > 0x7E ? "contains a non-ASCII character, which an HTTP header cannot carry" : null;
+        }
+
+        private static CdnCredentialException Problem(CredentialField field, string reason) =>
+            new CdnCredentialException($"The {Describe(field)} {reason}.", field, reason);
+
+        private static string Describe(CredentialField field)
+        {
+            switch (field)
+            {
+                case CredentialField.AccessKey:
+                    return "access key";
+                case CredentialField.SecretKey:
+                    return "secret key";
+                case CredentialField.SecurityToken:
+                    return "security token";
+                default:
+                    return "domain id";
+            }
+        }
+
+        private static string CheckPlain(string value, CredentialField field, bool header)
+        {
+            string trimmed = (value ?? string.Empty).Trim();
+            string problem = trimmed.Length == 0 ? EmptyProblem : null;
+            for (int i = 0; i < trimmed.Length && problem == null; i++)
+            {
+                problem = ProblemWith(trimmed[i], header);
+            }
+
+            if (problem != null)
+            {
+                throw Problem(field, problem);
+            }
+
+            return trimmed;
+        }
+
+        // Trims and checks a secure string without making a string of it; returns a read-only copy.
+        private static SecureString CheckSecure(SecureString value, CredentialField field, bool header)
+        {
+            char[] chars = ToChars(value);
+            try
+            {
+                int start = 0;
+                int end = chars.Length;
+                while (start < end && char.IsWhiteSpace(chars[start]))
+                {
+                    start++;
+                }
+
+                while (end > start && char.IsWhiteSpace(chars[end - 1]))
+                {
+                    end--;
+                }
+
+                string problem = end == start ? EmptyProblem : null;
+                for (int i = start; i < end && problem == null; i++)
+                {
+                    problem = ProblemWith(chars[i], header);
+                }
+
+                if (problem != null)
+                {
+                    throw Problem(field, problem);
+                }
+
+                if (start == 0 && end == chars.Length)
+                {
+                    SecureString copy = value.Copy();
+                    copy.MakeReadOnly();
+                    return copy;
+                }
+
+                var trimmed = new SecureString();
+                for (int i = start; i < end; i++)
+                {
+                    trimmed.AppendChar(chars[i]);
+                }
+
+                trimmed.MakeReadOnly();
+                return trimmed;
+            }
+            finally
+            {
+                Array.Clear(chars, 0, chars.Length);
+            }
         }
 
         private static byte[] ToUtf8(SecureString value)
         {
-            IntPtr ptr = IntPtr.Zero;
-            char[] chars = new char[value.Length];
+            char[] chars = ToChars(value);
             try
             {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
-                Marshal.Copy(ptr, chars, 0, chars.Length);
                 return Encoding.UTF8.GetBytes(chars);
             }
             finally
             {
                 Array.Clear(chars, 0, chars.Length);
+            }
+        }
+
+        /// <summary>The characters of a secure string; the unmanaged copy is zeroed at once, the caller must clear the array.</summary>
+        internal static char[] ToChars(SecureString value)
+        {
+            IntPtr ptr = IntPtr.Zero;
+            var chars = new char[value.Length];
+            try
+            {
+                ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
+                Marshal.Copy(ptr, chars, 0, chars.Length);
+                return chars;
+            }
+            finally
+            {
                 if (ptr != IntPtr.Zero)
                 {
                     Marshal.ZeroFreeGlobalAllocUnicode(ptr);

@@ -44,8 +44,8 @@ namespace CdnTasks.Api
         public static string EndpointVariableName(string region) =>
             "HUAWEICLOUD_SDK_REGION_CDN_" + region.ToUpperInvariant().Replace('-', '_');
 
-        /// <summary>The error for an unsupported region id, worded like the SDKs'.</summary>
-        public static ArgumentException UnknownRegion(string region) =>
-            new ArgumentException($"The region '{region}' is not supported by the CDN service. Supported regions: {string.Join(", ", Names)}.");
+        /// <summary>The error for an unsupported region id, worded like the SDKs', naming where it was set when known.</summary>
+        public static ArgumentException UnknownRegion(string region, string what = null) =>
+            new ArgumentException($"{(what == null ? string.Empty : what + ": ")}The region '{region}' is not supported by the CDN service. Supported regions: {string.Join(", ", Names)}.");
     }
 }

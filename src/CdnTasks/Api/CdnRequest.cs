@@ -1,6 +1,8 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace CdnTasks.Api
 {
@@ -33,7 +35,51 @@ namespace CdnTasks.Api
         public byte[] Body { get; set; }
 
         /// <summary>Gets or sets a base endpoint that replaces the configured one (IAM discovery).</summary>
-        public System.Uri EndpointOverride { get; set; }
+        public Uri EndpointOverride { get; set; }
+
+        /// <summary>Gets or sets the task id the request is about (in its path), or null.</summary>
+        public string TaskId { get; set; }
+
+        /// <summary>
+        /// Describes the request for an error's TargetObject: operation, endpoint, path, task id, and the time
+        /// window and page read from its own query (start_time/end_time or start_date/end_date in epoch
+        /// milliseconds; offset/limit or page_number/page_size).
+        /// </summary>
+        public CdnRequestTarget DescribeTarget(Uri endpoint)
+        {
+            long? Number(string name)
+            {
+                foreach (KeyValuePair<string, string> pair in Query)
+                {
+                    if (pair.Key == name && long.TryParse(pair.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+                    {
+                        return value;
+                    }
+                }
+
+                return null;
+            }
+
+            DateTime? Time(long? ms) => ms.HasValue && ms.Value >= -62135596800000L && ms.Value <= 253402300799999L
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms.Value).UtcDateTime
+                : (DateTime?)null;
+
+            long? pageSize = Number("limit") ?? Number("page_size");
+            long? pageNumber = Number("page_number");
+            long? offset = Number("offset") ?? (pageNumber.HasValue && pageSize.HasValue ? (pageNumber - 1) * pageSize : null);
+            return new CdnRequestTarget
+            {
+                Operation = Operation.Name,
+                Method = Operation.Method,
+                Endpoint = endpoint?.GetLeftPart(UriPartial.Authority),
+                Path = Path,
+                TaskId = TaskId,
+                StartTimeUtc = Time(Number("start_time") ?? Number("start_date")),
+                EndTimeUtc = Time(Number("end_time") ?? Number("end_date")),
+                Offset = offset,
+                PageSize = pageSize.HasValue && pageSize.Value <= int.MaxValue ? (int?)pageSize.Value : null,
+            };
+        }
 
         /// <summary>Adds a query parameter when the value is not null.</summary>
         public CdnRequest With(string name, string value)
@@ -48,6 +94,6 @@ namespace CdnTasks.Api
 
         /// <summary>Adds a numeric query parameter when the value is not null.</summary>
         public CdnRequest With(string name, long? value) =>
-            value.HasValue ? With(name, value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) : this;
+            value.HasValue ? With(name, value.Value.ToString(CultureInfo.InvariantCulture)) : this;
     }
 }

@@ -14,6 +14,12 @@ namespace CdnTasks.Api
     /// </summary>
     public sealed class CdnSettingsLayer
     {
+        /// <summary>
+        /// Gets or sets where the layer comes from (<see cref="SettingSources.Parameter"/>, <see cref="SettingSources.Session"/>
+        /// or <see cref="SettingSources.Environment"/>); it names the parameter or variable in messages. Null = Parameter.
+        /// </summary>
+        public string Source { get; set; }
+
         /// <summary>Gets or sets the region id.</summary>
         public string Region { get; set; }
 
@@ -56,9 +62,12 @@ namespace CdnTasks.Api
         {
             var layer = new CdnSettingsLayer
             {
-                Region = NullIfEmpty(getVariable("CDNTASKS_REGION")),
-                Endpoint = NullIfEmpty(getVariable("CDNTASKS_ENDPOINT")),
-                Proxy = NullIfEmpty(getVariable("CDNTASKS_PROXY")),
+                Source = SettingSources.Environment,
+
+                // Unset or empty = not set here; whitespace only is kept, and refused by Resolve (never a fall-back).
+                Region = NullIfEmptyKeepBlank(getVariable("CDNTASKS_REGION")),
+                Endpoint = NullIfEmptyKeepBlank(getVariable("CDNTASKS_ENDPOINT")),
+                Proxy = NullIfEmptyKeepBlank(getVariable("CDNTASKS_PROXY")),
                 TimeoutSec = ParseNumber(getVariable, "CDNTASKS_TIMEOUT_SEC", 0.001, 86400),
                 Concurrency = (int?)ParseNumber(getVariable, "CDNTASKS_CONCURRENCY", 1, 64, integer: true),
                 MaxRetry = (int?)ParseNumber(getVariable, "CDNTASKS_MAX_RETRY", 0, 20, integer: true),
@@ -114,7 +123,42 @@ namespace CdnTasks.Api
             throw new ArgumentException($"{name}='{text}' is not valid: expected {(integer ? "a whole number" : "a number")} from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}.");
         }
 
+        /// <summary>
+        /// The user-facing name of a setting in this layer: "-Endpoint" (a parameter), "Set-CdnConfig -Endpoint"
+        /// (the session) or "CDNTASKS_ENDPOINT" (the environment).
+        /// </summary>
+        public string NameOf(string setting)
+        {
+            switch (Source)
+            {
+                case SettingSources.Session:
+                    return "Set-CdnConfig -" + setting;
+                case SettingSources.Environment:
+                    return "CDNTASKS_" + VariableSuffix(setting);
+                default:
+                    return "-" + setting;
+            }
+        }
+
+        private static string VariableSuffix(string setting)
+        {
+            var builder = new System.Text.StringBuilder();
+            for (int i = 0; i < setting.Length; i++)
+            {
+                if (i > 0 && char.IsUpper(setting[i]))
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToUpperInvariant(setting[i]));
+            }
+
+            return builder.ToString();
+        }
+
         private static string NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+        private static string NullIfEmptyKeepBlank(string value) => string.IsNullOrEmpty(value) ? null : value;
     }
 
     /// <summary>The settings in force for one command, after all layers were merged.</summary>
@@ -140,9 +184,6 @@ namespace CdnTasks.Api
 
         /// <summary>Gets the endpoints to use, in failover order (at least one).</summary>
         public IReadOnlyList<Uri> Endpoints { get; private set; }
-
-        /// <summary>Gets where the endpoint came from, for diagnostics.</summary>
-        public string EndpointSource { get; private set; }
 
         /// <summary>Gets the per-request timeout.</summary>
         public TimeSpan Timeout { get; private set; }
@@ -171,7 +212,20 @@ namespace CdnTasks.Api
         /// <summary>Gets the proxy credential, or null.</summary>
         public NetworkCredential ProxyCredential { get; private set; }
 
-        /// <summary>Merges layers (first non-null wins) with the built-in defaults and validates the result.</summary>
+        /// <summary>Gets where the endpoint came from, as Get-CdnConfig shows it: "Parameter (-Endpoint)", "Session (Set-CdnConfig -Endpoint)", "Environment (CDNTASKS_ENDPOINT)", "Environment (HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1)" or "Default (region cn-north-1)".</summary>
+        public string EndpointSource { get; private set; }
+
+        /// <summary>Gets warnings about the configuration (a region that does not change the endpoint, because an explicit endpoint wins).</summary>
+        public IReadOnlyList<string> Warnings { get; private set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// Merges layers (first non-null wins) with the built-in defaults and validates the result. Where requests
+        /// go follows one rule (docs/about_CdnTasks.md, "Where requests go"): an explicit endpoint (-Endpoint, then
+        /// Set-CdnConfig -Endpoint, then CDNTASKS_ENDPOINT) always wins; only without one does the region decide
+        /// (HUAWEICLOUD_SDK_REGION_CDN_&lt;REGION&gt;, else the region's built-in endpoint). A region set in a higher
+        /// layer than the endpoint in force changes nothing and gives a warning that says what to do instead. A blank
+        /// value is an error, never a fall-back to the next layer.
+        /// </summary>
         /// <param name="layers">Highest precedence first: parameters, session, environment.</param>
         /// <param name="getVariable">Reads an environment variable (for HUAWEICLOUD_SDK_REGION_CDN_*).</param>
         /// <exception cref="ArgumentException">The merged settings are not usable.</exception>
@@ -180,14 +234,14 @@ namespace CdnTasks.Api
             CdnSettingsLayer[] all = layers.Where(l => l != null).ToArray();
             T? First<T>(Func<CdnSettingsLayer, T?> pick)
                 where T : struct => all.Select(pick).FirstOrDefault(v => v.HasValue);
-            string FirstString(Func<CdnSettingsLayer, string> pick) => all.Select(pick).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
-            // Where to connect is decided by the highest layer that says anything about it: a -Region on the
-            // command beats an endpoint from the session or the environment (and -Endpoint beats everything).
-            CdnSettingsLayer location = all.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l.Region) || !string.IsNullOrWhiteSpace(l.Endpoint));
+            int regionLayer = FirstSet(all, l => l.Region, "Region");
+            int endpointLayer = FirstSet(all, l => l.Endpoint, "Endpoint");
+            int proxyLayer = FirstSet(all, l => l.Proxy, "Proxy");
+
             var settings = new CdnSettings
             {
-                Region = FirstString(l => l.Region) ?? CdnRegions.DefaultRegion,
+                Region = regionLayer >= 0 ? all[regionLayer].Region.Trim() : CdnRegions.DefaultRegion,
                 Timeout = TimeSpan.FromSeconds(First(l => l.TimeoutSec) ?? DefaultTimeout.TotalSeconds),
                 MaxRetry = First(l => l.MaxRetry) ?? DefaultMaxRetry,
                 MaxRetryDelay = TimeSpan.FromSeconds(First(l => l.MaxRetryDelaySec) ?? DefaultMaxRetryDelay.TotalSeconds),
@@ -195,84 +249,193 @@ namespace CdnTasks.Api
                 TestClockOffset = TimeSpan.FromSeconds(First(l => l.TestClockOffsetSec) ?? 0),
                 RateLimit = First(l => l.RateLimit) ?? -1,
                 Concurrency = First(l => l.Concurrency) ?? DefaultConcurrency,
-                ProxyCredential = all.Select(l => l.ProxyCredential).FirstOrDefault(c => c != null),
             };
 
             if (!CdnRegions.IsKnown(settings.Region))
             {
-                throw CdnRegions.UnknownRegion(settings.Region);
+                throw CdnRegions.UnknownRegion(settings.Region, regionLayer >= 0 ? all[regionLayer].NameOf("Region") : null);
             }
 
             settings.Region = settings.Region.ToLowerInvariant();
-            string endpoint = string.IsNullOrWhiteSpace(location?.Endpoint) ? null : location.Endpoint;
-            if (endpoint != null)
+            if (endpointLayer >= 0)
             {
-                settings.Endpoints = new[] { ParseEndpoint(endpoint, "-Endpoint") };
-                settings.EndpointSource = "endpoint setting";
+                CdnSettingsLayer layer = all[endpointLayer];
+                string name = layer.NameOf("Endpoint");
+                settings.Endpoints = new[] { ParseEndpoint(layer.Endpoint, name) };
+                settings.EndpointSource = (layer.Source ?? SettingSources.Parameter) + " (" + name + ")";
+                if (regionLayer >= 0 && regionLayer < endpointLayer)
+                {
+                    string regionName = all[regionLayer].NameOf("Region");
+                    settings.Warnings = new[]
+                    {
+                        $"{regionName} {settings.Region} does not change where requests go: {name} is set ({settings.Endpoints[0].GetLeftPart(UriPartial.Authority)}), "
+                        + $"and an explicit endpoint always wins over a region. To use the region's endpoint, remove {name}; to give the region "
+                        + $"an endpoint of its own, set {CdnRegions.EndpointVariableName(settings.Region)} instead of {name}.",
+                    };
+                }
             }
             else
             {
                 string variable = CdnRegions.EndpointVariableName(settings.Region);
                 string fromEnvironment = getVariable(variable);
-                if (!string.IsNullOrWhiteSpace(fromEnvironment))
+                if (!string.IsNullOrEmpty(fromEnvironment))
                 {
+                    if (string.IsNullOrWhiteSpace(fromEnvironment))
+                    {
+                        throw new ArgumentException($"{variable} is blank (only whitespace). Set it to one or more endpoints separated by commas, or remove it.");
+                    }
+
+                    // The SDKs' variable: as they do, an endpoint without a scheme means https://.
                     settings.Endpoints = fromEnvironment
                         .Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries)
                         .Select(e => e.Trim())
                         .Where(e => e.Length > 0)
-                        .Select(e => ParseEndpoint(e, variable))
+                        .Select(e => ParseEndpoint(e, variable, requireScheme: false))
                         .ToArray();
-                    settings.EndpointSource = variable;
+                    settings.EndpointSource = SettingSources.Environment + " (" + variable + ")";
                 }
 
                 if (settings.Endpoints == null || settings.Endpoints.Count == 0)
                 {
                     settings.Endpoints = new[] { new Uri(CdnRegions.GetEndpoint(settings.Region)) };
-                    settings.EndpointSource = "region " + settings.Region;
+                    settings.EndpointSource = SettingSources.Default + " (region " + settings.Region + ")";
                 }
             }
 
-            string proxy = FirstString(l => l.Proxy);
-            if (proxy != null)
+            if (proxyLayer >= 0)
             {
-                if (!Uri.TryCreate(proxy, UriKind.Absolute, out Uri proxyUri) || (proxyUri.Scheme != Uri.UriSchemeHttp && proxyUri.Scheme != Uri.UriSchemeHttps))
+                settings.Proxy = ParseProxy(all[proxyLayer].Proxy, all[proxyLayer].NameOf("Proxy"), out NetworkCredential fromUrl);
+                settings.ProxyUserInfoCredential = fromUrl;
+            }
+
+            // The proxy credential of the highest layer that gives one; the user info of the proxy URL in force
+            // counts as given in that URL's layer.
+            for (int i = 0; i < all.Length; i++)
+            {
+                if (all[i].ProxyCredential != null)
                 {
-                    throw new ArgumentException($"The proxy '{proxy}' is not an absolute http:// or https:// URI.");
+                    settings.ProxyCredential = all[i].ProxyCredential;
+                    break;
                 }
 
-                settings.Proxy = proxyUri;
+                if (i == proxyLayer && settings.ProxyUserInfoCredential != null)
+                {
+                    settings.ProxyCredential = settings.ProxyUserInfoCredential;
+                    break;
+                }
             }
 
             return settings;
         }
 
+        /// <summary>Gets the credential carried in the proxy URL's user info (user:password@), or null.</summary>
+        internal NetworkCredential ProxyUserInfoCredential { get; private set; }
+
         /// <summary>
-        /// Parses an endpoint: an absolute https URI, or http only for a loopback host. A value without a
-        /// scheme gets https:// prepended, as the SDKs do.
+        /// Parses a proxy URI (http:// or https://). A user name and password in it (http://user:pass@proxy:3128)
+        /// become the proxy credential; the returned URI has no user info, so the password is never shown.
         /// </summary>
-        public static Uri ParseEndpoint(string text, string what)
+        /// <exception cref="ArgumentException">The value is not a usable proxy URI (the message never repeats a password).</exception>
+        public static Uri ParseProxy(string text, string what, out NetworkCredential credential)
         {
-            string value = text.Trim();
+            credential = null;
+            string value = text?.Trim();
+            if (string.IsNullOrEmpty(value))
+            {
+                throw new ArgumentException($"{what} is blank (only whitespace): give a proxy URI such as http://proxy.example.com:3128, or remove the setting.");
+            }
+
+            string shown = Redaction.Scrub(value);
+            if (HasControlOrSpace(value))
+            {
+                throw new ArgumentException($"{what} '{Printable(shown)}' contains a space or a control character.");
+            }
+
+            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri proxyUri) || (proxyUri.Scheme != Uri.UriSchemeHttp && proxyUri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(proxyUri.Host))
+            {
+                throw new ArgumentException($"{what} '{shown}' is not an absolute http:// or https:// URI.");
+            }
+
+            if (!string.IsNullOrEmpty(proxyUri.UserInfo))
+            {
+                string[] parts = proxyUri.UserInfo.Split(new[] { ':' }, 2);
+                string user = Uri.UnescapeDataString(parts[0]);
+                string password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty;
+                string domain = null;
+                int slash = user.IndexOf('\\');
+                if (slash > 0)
+                {
+                    domain = user.Substring(0, slash);
+                    user = user.Substring(slash + 1);
+                }
+
+                credential = domain == null ? new NetworkCredential(user, password) : new NetworkCredential(user, password, domain);
+                proxyUri = new Uri(Redaction.WithoutUserInfo(proxyUri));
+            }
+
+            return proxyUri;
+        }
+
+        // The index of the first layer that sets the value; a blank (whitespace-only) value there is an error.
+        private static int FirstSet(CdnSettingsLayer[] layers, Func<CdnSettingsLayer, string> pick, string setting)
+        {
+            for (int i = 0; i < layers.Length; i++)
+            {
+                string value = pick(layers[i]);
+                if (value == null)
+                {
+                    continue;
+                }
+
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    throw new ArgumentException($"{layers[i].NameOf(setting)} is blank (only whitespace). Give a value, or remove the setting to use the next source (docs: about_CdnTasks, \"Where requests go\").");
+                }
+
+                return i;
+            }
+
+            return -1;
+        }
+
+        private static bool HasControlOrSpace(string value) => value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
+
+        // A value for an error message: control characters shown as \uXXXX so that nothing can break the line.
+        internal static string Printable(string value) =>
+            value == null ? null : string.Concat(value.Select(c => char.IsControl(c) ? "\\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) : c.ToString()));
+
+        /// <summary>
+        /// Parses an endpoint: an absolute https URI, or http only for a loopback host (the emulator). Our own
+        /// settings need the scheme (a value without one is refused with the URI it probably means); the SDKs'
+        /// variables (<paramref name="requireScheme"/> false) get https:// prepended, as the SDKs do.
+        /// </summary>
+        /// <exception cref="ArgumentException">The value is not a usable endpoint.</exception>
+        public static Uri ParseEndpoint(string text, string what, bool requireScheme = true)
+        {
+            string value = text?.Trim();
+            if (string.IsNullOrEmpty(value))
+            {
+                throw new ArgumentException($"{what} is blank (only whitespace): give an endpoint such as https://cdn.myhuaweicloud.com, or remove the setting.");
+            }
+
+            if (HasControlOrSpace(value))
+            {
+                throw new ArgumentException($"{what} '{Printable(value)}' contains a space or a control character.");
+            }
+
             if (value.IndexOf("://", StringComparison.Ordinal) < 0)
             {
+                if (requireScheme)
+                {
+                    throw new ArgumentException($"{what} '{value}' has no scheme: did you mean https://{value} (or http://{value} for a loopback emulator)?");
+                }
+
                 value = "https://" + value;
             }
 
             if (!Uri.TryCreate(value, UriKind.Absolute, out Uri uri) || string.IsNullOrEmpty(uri.Host))
             {
-                throw new ArgumentException($"{what} '{text}' is not a valid endpoint URI.");
-            }
-
-            if (uri.Scheme == Uri.UriSchemeHttp)
-            {
-                if (!uri.IsLoopback)
-                {
-                    throw new ArgumentException($"{what} '{text}' uses plain http, which is accepted only for loopback addresses (127.0.0.1, ::1, localhost). Use https://.");
-                }
-            }
-            else if (uri.Scheme != Uri.UriSchemeHttps)
-            {
-                throw new ArgumentException($"{what} '{text}' must use https:// (or http:// for a loopback address).");
+                throw new ArgumentException($"{what} '{Redaction.Scrub(text.Trim())}' is not a valid endpoint URI.");
             }
 
             if (!string.IsNullOrEmpty(uri.UserInfo))
@@ -280,9 +443,21 @@ namespace CdnTasks.Api
                 throw new ArgumentException($"{what} must not carry a user name or password; credentials go in -Credential or the environment.");
             }
 
-            if (!string.IsNullOrEmpty(uri.Query) || (uri.AbsolutePath != "/" && uri.AbsolutePath.Length > 0))
+            if (uri.Scheme == Uri.UriSchemeHttp)
             {
-                throw new ArgumentException($"{what} '{text}' must be a scheme, host and optional port only, without a path or query.");
+                if (!uri.IsLoopback)
+                {
+                    throw new ArgumentException($"{what} '{value}' uses plain http, which is accepted only for loopback addresses (127.0.0.1, ::1, localhost). Use https://.");
+                }
+            }
+            else if (uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new ArgumentException($"{what} '{value}' must use https:// (or http:// for a loopback address).");
+            }
+
+            if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || (uri.AbsolutePath != "/" && uri.AbsolutePath.Length > 0))
+            {
+                throw new ArgumentException($"{what} '{value}' must be a scheme, host and optional port only, without a path or query.");
             }
 
             return new Uri(uri.GetLeftPart(UriPartial.Authority));

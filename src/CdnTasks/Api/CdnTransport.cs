@@ -10,8 +10,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -24,12 +22,14 @@ namespace CdnTasks.Api
     /// <summary>
     /// The single request pipeline every call goes through: rate-limit (per API, process-wide) → sign
     /// (SDK-HMAC-SHA256) → send with a per-attempt timeout → read the body as a stream → map errors →
-    /// retry with backoff → log one redacted line per request. One instance serves one command.
+    /// retry with backoff → log one redacted line per request. One instance serves one command. Every
+    /// message it logs and every error it builds goes through <see cref="Redaction.Scrub"/> with the command's
+    /// secrets; connection failures are classified by <see cref="ConnectionFailures"/>.
     /// </summary>
     internal sealed class CdnTransport
     {
         private const int MaxErrorBodyBytes = 64 * 1024;
-        private static readonly ConcurrentDictionary<string, HttpClient> s_clients = new ConcurrentDictionary<string, HttpClient>(StringComparer.Ordinal);
+        private static readonly ConcurrentDictionary<string, KeyValuePair<string, HttpClient>> s_clients = new ConcurrentDictionary<string, KeyValuePair<string, HttpClient>>(StringComparer.Ordinal);
         private static readonly string s_userAgent = BuildUserAgent();
 
         private readonly CdnSettings _settings;
@@ -48,12 +48,16 @@ namespace CdnTasks.Api
         {
             _settings = settings ?? throw new ArgumentNullException(nameof(settings));
             Credential = credential ?? throw new ArgumentNullException(nameof(credential));
-            _log = log ?? NullCdnLog.Instance;
+            Secrets = SecretSet.Of(credential, settings);
+            _log = new RedactingLog(log, () => Secrets);
             _client = GetClient(settings);
         }
 
         /// <summary>Gets the credential requests are signed with.</summary>
         public CdnCredential Credential { get; private set; }
+
+        /// <summary>Gets the secrets every message and error is scrubbed of (the credential's, the proxy password).</summary>
+        public SecretSet Secrets { get; private set; }
 
         /// <summary>Gets the settings in force.</summary>
         public CdnSettings Settings => _settings;
@@ -68,7 +72,11 @@ namespace CdnTasks.Api
         public static string UserAgent => s_userAgent;
 
         /// <summary>Replaces the credential (after domain-id discovery).</summary>
-        public void UseCredential(CdnCredential credential) => Credential = credential ?? throw new ArgumentNullException(nameof(credential));
+        public void UseCredential(CdnCredential credential)
+        {
+            Credential = credential ?? throw new ArgumentNullException(nameof(credential));
+            Secrets = SecretSet.Of(credential, _settings);
+        }
 
         /// <summary>
         /// Sends a request and reads a successful body with <paramref name="readBody"/> straight from the response
@@ -138,6 +146,7 @@ namespace CdnTasks.Api
             string pathAndQuery = query.Length == 0 ? request.Path : request.Path + "?" + query;
             RateLimiter limiter = RateLimiter.For(operation, Credential.DomainId ?? Credential.AccessKey, _settings.RateLimit);
             int maxAttempts = _settings.MaxRetry + 1;
+            var total = Stopwatch.StartNew();
 
             for (int attempt = 1; ; attempt++)
             {
@@ -154,8 +163,6 @@ namespace CdnTasks.Api
 
                 Uri baseUri = request.EndpointOverride ?? _settings.Endpoints[Volatile.Read(ref _endpointIndex) % _settings.Endpoints.Count];
                 CdnApiException failure;
-                bool connectionRefused = false;
-                bool hostUnreachable = false;
                 TimeSpan? retryAfter = null;
                 try
                 {
@@ -164,12 +171,13 @@ namespace CdnTasks.Api
                 catch (AttemptFailedException attemptFailure)
                 {
                     failure = attemptFailure.Failure;
-                    connectionRefused = attemptFailure.ConnectionRefused;
-                    hostUnreachable = attemptFailure.HostUnreachable;
                     retryAfter = attemptFailure.RetryAfter;
                 }
 
                 failure.Attempts = attempt;
+                failure.Elapsed = total.Elapsed;
+                failure.Target = request.DescribeTarget(baseUri);
+                bool hostUnreachable = failure.Connection?.HostUnreachable == true;
 
                 // Several endpoints for a region: fail over only when the host could not be reached at all.
                 if (hostUnreachable && request.EndpointOverride == null && _settings.Endpoints.Count > 1 && attempt < _settings.Endpoints.Count + maxAttempts)
@@ -182,9 +190,9 @@ namespace CdnTasks.Api
                     }
                 }
 
-                if (attempt >= maxAttempts || !RetryPolicy.IsRetryable(operation, failure, connectionRefused))
+                if (attempt >= maxAttempts || !RetryPolicy.IsRetryable(operation, failure))
                 {
-                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure, connectionRefused, hostUnreachable);
+                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure);
                     throw failure;
                 }
 
@@ -192,7 +200,7 @@ namespace CdnTasks.Api
                 {
                     // Retrying earlier than the service asked would only be throttled again.
                     _log.Verbose($"Not retrying {operation.Method} {request.Path}: the service asked to wait {retryAfter.Value.TotalSeconds:0} s (Retry-After), more than the maximum retry delay of {_settings.MaxRetryDelay.TotalSeconds:0} s (CDNTASKS_MAX_RETRY_DELAY_SEC).");
-                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure, connectionRefused, hostUnreachable);
+                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure);
                     throw failure;
                 }
 
@@ -278,9 +286,9 @@ namespace CdnTasks.Api
                     {
                         throw Timeout(operation, uri, stopwatch);
                     }
-                    catch (HttpRequestException ex)
+                    catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
                     {
-                        throw ConnectionFailure(operation, uri, ex, stopwatch);
+                        throw ConnectionFailure(operation, uri, ex);
                     }
 
                     using (response)
@@ -291,14 +299,14 @@ namespace CdnTasks.Api
                         {
                             if (response.IsSuccessStatusCode)
                             {
-                                T result = await ReadSuccessAsync(operation, response, requestId, readBody, attemptCts.Token).ConfigureAwait(false);
+                                T result = await ReadSuccessAsync(operation, response, requestId, readBody, Secrets, attemptCts.Token).ConfigureAwait(false);
                                 _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
                                 return result;
                             }
 
                             string errorBody = await ReadLimitedAsync(response.Content, attemptCts.Token).ConfigureAwait(false);
                             _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
-                            CdnApiException failure = ServiceFailure(operation, response, errorBody, requestId, new DateTimeOffset(LocalUtcNow(), TimeSpan.Zero));
+                            CdnApiException failure = ServiceFailure(operation, response, errorBody, requestId, new DateTimeOffset(LocalUtcNow(), TimeSpan.Zero), Secrets);
                             throw new AttemptFailedException(failure, RetryPolicy.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow));
                         }
                         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -307,14 +315,14 @@ namespace CdnTasks.Api
                         }
                         catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
                         {
-                            throw ConnectionFailure(operation, uri, ex, stopwatch, requestId, status);
+                            throw ConnectionFailure(operation, uri, ex, requestId, status);
                         }
                     }
                 }
             }
         }
 
-        private static async Task<T> ReadSuccessAsync<T>(CdnOperation operation, HttpResponseMessage response, string requestId, Func<Stream, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
+        private static async Task<T> ReadSuccessAsync<T>(CdnOperation operation, HttpResponseMessage response, string requestId, Func<Stream, CancellationToken, Task<T>> readBody, SecretSet secrets, CancellationToken cancellationToken)
         {
             string mediaType = response.Content?.Headers.ContentType?.MediaType;
             using (Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
@@ -325,7 +333,7 @@ namespace CdnTasks.Api
                 {
                     // Read a little to show what came instead (an HTML page from a proxy, usually).
                     await capture.ReadAsync(new byte[200], 0, 200, cancellationToken).ConfigureAwait(false);
-                    throw new AttemptFailedException(Malformed(operation, response, requestId, capture, $"the content type is '{mediaType ?? "(none)"}', not JSON"));
+                    throw new AttemptFailedException(Malformed(operation, response, requestId, capture, $"the content type is '{mediaType ?? "(none)"}', not JSON", secrets));
                 }
 
                 try
@@ -333,21 +341,22 @@ namespace CdnTasks.Api
                     T result = await readBody(capture, cancellationToken).ConfigureAwait(false);
                     if (result == null)
                     {
-                        throw new AttemptFailedException(Malformed(operation, response, requestId, capture, capture.BytesRead == 0 ? "the body is empty" : "the body is JSON null"));
+                        throw new AttemptFailedException(Malformed(operation, response, requestId, capture, capture.BytesRead == 0 ? "the body is empty" : "the body is JSON null", secrets));
                     }
 
                     return result;
                 }
                 catch (JsonException ex)
                 {
-                    throw new AttemptFailedException(Malformed(operation, response, requestId, capture, capture.BytesRead == 0 ? "the body is empty" : "the body is not valid JSON (" + ex.Message + ")", ex));
+                    throw new AttemptFailedException(Malformed(operation, response, requestId, capture, capture.BytesRead == 0 ? "the body is empty" : "the body is not valid JSON (" + ex.Message + ")", secrets, ex));
                 }
             }
         }
 
-        private static CdnApiException Malformed(CdnOperation operation, HttpResponseMessage response, string requestId, PrefixCaptureStream capture, string problem, Exception inner = null)
+        private static CdnApiException Malformed(CdnOperation operation, HttpResponseMessage response, string requestId, PrefixCaptureStream capture, string problem, SecretSet secrets, Exception inner = null)
         {
-            string snippet = capture.PrefixText();
+            string snippet = Redaction.Scrub(capture.PrefixText(), secrets);
+            problem = Redaction.Scrub(problem, secrets);
             string message = $"{operation.Name}: the service answered HTTP {(int)response.StatusCode} but {problem}; request id {requestId ?? "(none)"}; the body starts with: '{Truncate(snippet, 120)}'.";
             return new CdnApiException(CdnFailureKind.MalformedResponse, message, operation.Name, response.StatusCode, "MalformedResponse", problem, requestId, snippet, inner);
         }
@@ -358,8 +367,10 @@ namespace CdnTasks.Api
         /// </summary>
         private DateTime LocalUtcNow() => DateTime.UtcNow + _settings.TestClockOffset;
 
-        private static CdnApiException ServiceFailure(CdnOperation operation, HttpResponseMessage response, string body, string headerRequestId, DateTimeOffset localNow)
+        private static CdnApiException ServiceFailure(CdnOperation operation, HttpResponseMessage response, string body, string headerRequestId, DateTimeOffset localNow, SecretSet secrets)
         {
+            // A proxy or gateway may echo the request (its headers, the token) in the body: scrub before anything is kept.
+            body = Redaction.Scrub(body, secrets);
             int status = (int)response.StatusCode;
             string code = null;
             string serviceMessage = null;
@@ -397,30 +408,30 @@ namespace CdnTasks.Api
                 errorCode: "Timeout",
                 innerException: new TimeoutException()));
 
-        private static AttemptFailedException ConnectionFailure(CdnOperation operation, Uri uri, Exception ex, Stopwatch stopwatch, string requestId = null, int? status = null)
+        private AttemptFailedException ConnectionFailure(CdnOperation operation, Uri uri, Exception ex, string requestId = null, int? status = null)
         {
-            SocketException socket = Find<SocketException>(ex);
-            bool refused = socket != null && socket.SocketErrorCode == SocketError.ConnectionRefused && status == null;
-            bool unreachable = status == null && (refused || Find<AuthenticationException>(ex) != null
-                || (socket != null && (socket.SocketErrorCode == SocketError.HostNotFound || socket.SocketErrorCode == SocketError.HostUnreachable
-                    || socket.SocketErrorCode == SocketError.NetworkUnreachable || socket.SocketErrorCode == SocketError.TryAgain || socket.SocketErrorCode == SocketError.NoData)));
-            string detail = Innermost(ex).Message;
-            // "Could not reach" only when nothing can have arrived; a connection that broke before the answer
-            // (reset, closed) may have carried the whole request, which matters for a POST.
+            ConnectionFailure classified = ConnectionFailures.Classify(ex, uri);
             string what = status != null
-                ? $"the connection broke while reading the HTTP {status} response (request id {requestId ?? "(none)"}): {detail}"
-                : unreachable
-                    ? $"could not reach {uri.GetLeftPart(UriPartial.Authority)}: {detail}"
-                    : $"the connection to {uri.GetLeftPart(UriPartial.Authority)} failed before an answer came: {detail}";
+                ? $"the connection broke while reading the HTTP {status} response (request id {requestId ?? "(none)"}): {classified.Description}"
+                : classified.Description;
+            if (!classified.Retryable)
+            {
+                what += " (not retried: this does not heal by trying again)";
+            }
+
             var failure = new CdnApiException(
                 CdnFailureKind.Connection,
-                $"{operation.Name}: {operation.Method} {uri.AbsolutePath} failed after {stopwatch.ElapsedMilliseconds} ms: {what}",
+                Redaction.Scrub($"{operation.Name}: {operation.Method} {uri.AbsolutePath} failed: {what}.", Secrets),
                 operation.Name,
                 status.HasValue ? (HttpStatusCode?)status.Value : null,
-                errorCode: refused ? "ConnectionRefused" : "ConnectionFailed",
+                errorCode: status != null ? ConnectionFailures.ConnectionFailed : classified.ErrorCode,
                 requestId: requestId,
-                innerException: ex);
-            return new AttemptFailedException(failure) { ConnectionRefused = refused, HostUnreachable = unreachable };
+                innerException: ex)
+            {
+                // Once a response has started, the request certainly arrived: never "nothing sent".
+                Connection = status != null ? new ConnectionFailure(ConnectionFailureClass.Reset, ConnectionFailures.ConnectionFailed, what) : classified,
+            };
+            return new AttemptFailedException(failure);
         }
 
         private void LogRequestHeaders(HttpRequestMessage message)
@@ -429,29 +440,10 @@ namespace CdnTasks.Api
             builder.Append(message.Method).Append(' ').Append(message.RequestUri.PathAndQuery);
             foreach (KeyValuePair<string, IEnumerable<string>> header in message.Headers)
             {
-                builder.Append("; ").Append(header.Key).Append(": ").Append(Redact(header.Key, string.Join(",", header.Value)));
+                builder.Append("; ").Append(header.Key).Append(": ").Append(Redaction.Header(header.Key, string.Join(",", header.Value)));
             }
 
             _log.Debug(builder.ToString());
-        }
-
-        /// <summary>Redacts secrets from a header value: the signature, the security token.</summary>
-        internal static string Redact(string name, string value)
-        {
-            if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                int access = value.IndexOf("Access=", StringComparison.Ordinal);
-                int comma = access >= 0 ? value.IndexOf(',', access) : -1;
-                string ak = access >= 0 && comma > access ? value.Substring(access + 7, comma - access - 7) : string.Empty;
-                return $"SDK-HMAC-SHA256 Access={CdnCredential.Mask(ak)}, SignedHeaders=..., Signature=<redacted>";
-            }
-
-            if (string.Equals(name, "X-Security-Token", StringComparison.OrdinalIgnoreCase))
-            {
-                return "<redacted>";
-            }
-
-            return value;
         }
 
         private static string RequestId(HttpResponseMessage response)
@@ -488,26 +480,59 @@ namespace CdnTasks.Api
             }
         }
 
-        private static HttpClient GetClient(CdnSettings settings)
+        /// <summary>
+        /// The shared HttpClient for a proxy setting. One client per proxy (kept for the process, so connections are
+        /// reused across commands); when the proxy credential changes (another user name OR another password) the
+        /// next command gets a new client with it.
+        /// </summary>
+        internal static HttpClient GetClient(CdnSettings settings)
         {
-            string key = (settings.Proxy?.AbsoluteUri ?? "system") + "|" + (settings.ProxyCredential?.UserName ?? string.Empty);
-            return s_clients.GetOrAdd(key, _ =>
+            string key = settings.Proxy?.AbsoluteUri ?? "system";
+            string fingerprint = CredentialFingerprint(settings.ProxyCredential);
+            if (s_clients.TryGetValue(key, out KeyValuePair<string, HttpClient> cached) && cached.Key == fingerprint)
             {
-                var handler = new HttpClientHandler
-                {
-                    AllowAutoRedirect = false,
-                    UseCookies = false,
-                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                    MaxConnectionsPerServer = 64,
-                };
-                if (settings.Proxy != null)
-                {
-                    handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
-                    handler.UseProxy = true;
-                }
+                return cached.Value;
+            }
 
-                return new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-            });
+            // The replaced client is not disposed: a command still running may be using it.
+            HttpClient client = CreateClient(settings);
+            return s_clients.AddOrUpdate(
+                key,
+                new KeyValuePair<string, HttpClient>(fingerprint, client),
+                (_, existing) => existing.Key == fingerprint ? existing : new KeyValuePair<string, HttpClient>(fingerprint, client)).Value;
+        }
+
+        // A digest of the proxy credential (never the password itself) that tells two credentials apart.
+        private static string CredentialFingerprint(NetworkCredential credential)
+        {
+            if (credential == null)
+            {
+                return string.Empty;
+            }
+
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+            {
+                byte[] bytes = Encoding.UTF8.GetBytes((credential.Domain ?? string.Empty) + "\0" + (credential.UserName ?? string.Empty) + "\0" + (credential.Password ?? string.Empty));
+                return Convert.ToBase64String(sha.ComputeHash(bytes));
+            }
+        }
+
+        private static HttpClient CreateClient(CdnSettings settings)
+        {
+            var handler = new HttpClientHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                MaxConnectionsPerServer = 64,
+            };
+            if (settings.Proxy != null)
+            {
+                handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+                handler.UseProxy = true;
+            }
+
+            return new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         }
 
         private static string BuildUserAgent()
@@ -529,33 +554,8 @@ namespace CdnTasks.Api
                 case CdnFailureKind.MalformedResponse:
                     return $"a malformed HTTP {(int)(failure.StatusCode ?? 0)} response";
                 default:
-                    return "a connection failure (" + Innermost(failure).Message + ")";
+                    return failure.Connection?.Description ?? "a connection failure";
             }
-        }
-
-        private static T Find<T>(Exception ex)
-            where T : Exception
-        {
-            for (Exception current = ex; current != null; current = current.InnerException)
-            {
-                if (current is T match)
-                {
-                    return match;
-                }
-            }
-
-            return null;
-        }
-
-        private static Exception Innermost(Exception ex)
-        {
-            Exception current = ex;
-            while (current.InnerException != null)
-            {
-                current = current.InnerException;
-            }
-
-            return current;
         }
 
         private static string Flatten(string text) => text == null ? string.Empty : new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
@@ -575,10 +575,6 @@ namespace CdnTasks.Api
             public CdnApiException Failure { get; }
 
             public TimeSpan? RetryAfter { get; }
-
-            public bool ConnectionRefused { get; set; }
-
-            public bool HostUnreachable { get; set; }
         }
     }
 }

@@ -50,48 +50,93 @@ namespace CdnTasks.Api
         /// <param name="fromFile">Reads the credentials file (called only when no earlier source has keys); may be null.</param>
         /// <param name="domainIdParameter">-DomainId, which overrides the source's domain id, or null.</param>
         /// <exception cref="CdnConfigurationException">The credentials file was reached and cannot be used.</exception>
+        /// <exception cref="CdnCredentialException">A source has a value that cannot be used, or only part of a credential.</exception>
         public static CdnCredential Resolve(CdnCredential fromParameters, CdnCredential fromSession, Func<string, string> getVariable, Func<CdnCredential> fromFile, string domainIdParameter)
         {
             CdnCredential found = fromParameters ?? fromSession ?? FromEnvironment(getVariable) ?? fromFile?.Invoke();
-            if (found == null)
+            if (found == null || domainIdParameter == null)
+            {
+                return found;
+            }
+
+            try
+            {
+                return found.WithDomainId(domainIdParameter, CredentialSources.DomainIdParameter);
+            }
+            catch (CdnCredentialException ex)
+            {
+                throw ex.Named(_ => "-DomainId");
+            }
+        }
+
+        /// <summary>
+        /// Reads the credential from the environment, or null when no credential variable is set. A variable set
+        /// without its partner (an access key without a secret key, a token without keys) is an error that names the
+        /// missing variable, never a silent step to the next source; values are trimmed (a trailing newline is common).
+        /// </summary>
+        /// <exception cref="CdnCredentialException">The variables hold only part of a credential, or a value that cannot be used.</exception>
+        public static CdnCredential FromEnvironment(Func<string, string> getVariable)
+        {
+            string domainId = NullIfEmpty(getVariable("HUAWEICLOUD_SDK_DOMAIN_ID"));
+            string token = NullIfEmpty(getVariable("HUAWEICLOUD_SDK_SECURITY_TOKEN"));
+            CdnCredential huawei = FromPair(getVariable, "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", token, domainId);
+            if (huawei != null)
+            {
+                return huawei;
+            }
+
+            if (token != null)
+            {
+                throw new CdnCredentialException("HUAWEICLOUD_SDK_SECURITY_TOKEN is set, but HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not: a security token is used with the temporary access key and secret key it belongs to. Set all three, or remove HUAWEICLOUD_SDK_SECURITY_TOKEN.");
+            }
+
+            return FromPair(getVariable, "CLOUD_SDK_AK", "CLOUD_SDK_SK", null, domainId);
+        }
+
+        private static CdnCredential FromPair(Func<string, string> getVariable, string akVariable, string skVariable, string token, string domainId)
+        {
+            string ak = NullIfEmpty(getVariable(akVariable));
+            string sk = NullIfEmpty(getVariable(skVariable));
+            if (ak == null && sk == null)
             {
                 return null;
             }
 
-            if (!string.IsNullOrWhiteSpace(domainIdParameter))
+            if (ak == null || sk == null)
             {
-                return found.WithDomainId(domainIdParameter.Trim(), CredentialSources.DomainIdParameter);
+                string set = ak == null ? skVariable : akVariable;
+                string missing = ak == null ? akVariable : skVariable;
+                throw new CdnCredentialException($"{set} is set, but {missing} is not: set both (the access key and its secret key), or neither.");
             }
 
-            return found;
-        }
-
-        /// <summary>Reads the credential from the environment, or null.</summary>
-        public static CdnCredential FromEnvironment(Func<string, string> getVariable)
-        {
-            string ak = getVariable("HUAWEICLOUD_SDK_AK");
-            string sk = getVariable("HUAWEICLOUD_SDK_SK");
-            string domainId = getVariable("HUAWEICLOUD_SDK_DOMAIN_ID");
-            if (!string.IsNullOrWhiteSpace(ak) && !string.IsNullOrEmpty(sk))
+            try
             {
                 return new CdnCredential(
                     ak,
                     CdnCredential.ToSecureString(sk),
-                    CdnCredential.ToSecureString(NullIfEmpty(getVariable("HUAWEICLOUD_SDK_SECURITY_TOKEN"))),
+                    CdnCredential.ToSecureString(token),
                     domainId,
                     CredentialSources.Environment,
-                    "HUAWEICLOUD_SDK_AK",
+                    akVariable,
                     "HUAWEICLOUD_SDK_DOMAIN_ID");
             }
-
-            ak = getVariable("CLOUD_SDK_AK");
-            sk = getVariable("CLOUD_SDK_SK");
-            if (!string.IsNullOrWhiteSpace(ak) && !string.IsNullOrEmpty(sk))
+            catch (CdnCredentialException ex)
             {
-                return new CdnCredential(ak, CdnCredential.ToSecureString(sk), null, domainId, CredentialSources.Environment, "CLOUD_SDK_AK", "HUAWEICLOUD_SDK_DOMAIN_ID");
+                throw ex.Named(field =>
+                {
+                    switch (field)
+                    {
+                        case CredentialField.AccessKey:
+                            return akVariable;
+                        case CredentialField.SecretKey:
+                            return skVariable;
+                        case CredentialField.SecurityToken:
+                            return "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+                        default:
+                            return "HUAWEICLOUD_SDK_DOMAIN_ID";
+                    }
+                });
             }
-
-            return null;
         }
 
         private static string NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;

@@ -22,15 +22,15 @@ namespace CdnTasks.Api
         private static readonly ConcurrentDictionary<string, string> s_cache = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
         /// <summary>
-        /// Gets the IAM endpoint: HUAWEICLOUD_SDK_IAM_ENDPOINT (https:// prepended when it has no scheme; plain http
-        /// only for loopback), else the region's IAM endpoint.
+        /// Gets the IAM endpoint: HUAWEICLOUD_SDK_IAM_ENDPOINT (the SDKs' variable: https:// prepended when it has no
+        /// scheme, as they do; plain http only for loopback), else the region's IAM endpoint.
         /// </summary>
-        /// <exception cref="ArgumentException">HUAWEICLOUD_SDK_IAM_ENDPOINT is not a usable endpoint.</exception>
+        /// <exception cref="ArgumentException">HUAWEICLOUD_SDK_IAM_ENDPOINT is blank or not a usable endpoint.</exception>
         public static Uri IamEndpoint(Func<string, string> getVariable, string region)
         {
             string configured = getVariable(IamEndpointVariable);
-            return !string.IsNullOrWhiteSpace(configured)
-                ? CdnSettings.ParseEndpoint(configured, IamEndpointVariable)
+            return !string.IsNullOrEmpty(configured)
+                ? CdnSettings.ParseEndpoint(configured, IamEndpointVariable, requireScheme: false)
                 : new Uri(CdnRegions.GetIamEndpoint(region ?? CdnRegions.DefaultRegion));
         }
 

@@ -16,10 +16,11 @@ namespace CdnTasks.Api
 
         /// <summary>
         /// Returns true when the failure may be retried. Reads are retried on throttling, gateway/server errors,
-        /// connection failures and timeouts. Writes only when the request certainly was not processed
-        /// (throttled, or the connection was refused before anything was sent).
+        /// connection failures (except TLS failures, which never heal by trying again) and timeouts. Writes only
+        /// when the request certainly was not processed: throttled, or no connection (refused, host not found)
+        /// so that nothing was sent.
         /// </summary>
-        public static bool IsRetryable(CdnOperation operation, CdnApiException failure, bool connectionRefused)
+        public static bool IsRetryable(CdnOperation operation, CdnApiException failure)
         {
             int status = (int)(failure.StatusCode ?? 0);
 
@@ -40,7 +41,13 @@ namespace CdnTasks.Api
                 case CdnFailureKind.Service:
                     return !operation.IsWrite && IsTransientStatus((HttpStatusCode)status);
                 case CdnFailureKind.Connection:
-                    return !operation.IsWrite || connectionRefused;
+                    ConnectionFailure connection = failure.Connection;
+                    if (connection != null && !connection.Retryable)
+                    {
+                        return false;
+                    }
+
+                    return !operation.IsWrite || (connection != null && connection.NothingSent);
                 case CdnFailureKind.Timeout:
                     return !operation.IsWrite;
                 case CdnFailureKind.MalformedResponse:
@@ -52,12 +59,13 @@ namespace CdnTasks.Api
         }
 
         /// <summary>
-        /// Returns true when a failed write may nevertheless have been processed: anything but a refused
-        /// connection, a host that could not be reached at all, or a 4xx answer (the service rejected it).
+        /// Returns true when a failed write may nevertheless have been processed: anything but a connection that
+        /// was never made (refused, host not found or unreachable, TLS failed) or a 4xx answer (the service
+        /// rejected it).
         /// </summary>
-        public static bool MayHaveBeenProcessed(CdnOperation operation, CdnApiException failure, bool connectionRefused, bool hostUnreachable)
+        public static bool MayHaveBeenProcessed(CdnOperation operation, CdnApiException failure)
         {
-            if (!operation.IsWrite || connectionRefused || hostUnreachable)
+            if (!operation.IsWrite || (failure.Kind == CdnFailureKind.Connection && failure.Connection != null && failure.Connection.NothingSent))
             {
                 return false;
             }

@@ -48,6 +48,14 @@ namespace CdnTasks.Api
         /// <exception cref="ArgumentException">The merged settings are not usable.</exception>
         public static SettingsReport Explain(IReadOnlyList<KeyValuePair<string, CdnSettingsLayer>> layers, Func<string, string> getVariable)
         {
+            foreach (KeyValuePair<string, CdnSettingsLayer> layer in layers)
+            {
+                if (layer.Value != null)
+                {
+                    layer.Value.Source = layer.Key;
+                }
+            }
+
             CdnSettings settings = CdnSettings.Resolve(layers.Select(l => l.Value), getVariable);
             var report = new SettingsReport(settings);
             string SourceOf(Func<CdnSettingsLayer, bool> isSet) =>
@@ -61,16 +69,14 @@ namespace CdnTasks.Api
             report.Sources["RateLimit"] = SourceOf(l => l.RateLimit.HasValue) ?? SettingSources.Default;
             report.Sources["Concurrency"] = SourceOf(l => l.Concurrency.HasValue) ?? SettingSources.Default;
 
-            string endpointLayer = SourceOf(l => !string.IsNullOrWhiteSpace(l.Endpoint));
-            string regionVariable = CdnRegions.EndpointVariableName(settings.Region);
-            report.Sources["Endpoint"] = endpointLayer
-                ?? (settings.EndpointSource == regionVariable ? SettingSources.Environment + " (" + regionVariable + ")" : SettingSources.Default + " (region " + settings.Region + ")");
+            // The endpoint's source is the one Resolve used, never recomputed here.
+            report.Sources["Endpoint"] = settings.EndpointSource;
 
-            string proxyLayer = SourceOf(l => !string.IsNullOrWhiteSpace(l.Proxy));
+            string proxyLayer = SourceOf(l => l.Proxy != null);
             report.Sources["Proxy"] = proxyLayer ?? SystemProxyDescription(getVariable);
 
             report.IamEndpoint = DomainIdDiscovery.IamEndpoint(getVariable, settings.Region);
-            report.Sources["IamEndpoint"] = string.IsNullOrWhiteSpace(getVariable(DomainIdDiscovery.IamEndpointVariable))
+            report.Sources["IamEndpoint"] = string.IsNullOrEmpty(getVariable(DomainIdDiscovery.IamEndpointVariable))
                 ? SettingSources.Default + " (region " + settings.Region + ")"
                 : SettingSources.Environment + " (" + DomainIdDiscovery.IamEndpointVariable + ")";
             return report;

@@ -18,7 +18,9 @@ namespace CdnTasks.Commands
     /// The base of every CdnTasks cmdlet. It owns the connection parameters, resolves settings and
     /// credentials (before any request), owns the cancellation source that <see cref="StopProcessing"/>
     /// cancels, bridges async work to the pipeline thread (blocking once, at the edge, while draining the API
-    /// layer's log messages), and turns <see cref="CdnApiException"/> into meaningful ErrorRecords.
+    /// layer's log messages), and turns <see cref="CdnApiException"/> into meaningful ErrorRecords. Everything it
+    /// writes (verbose, debug, warning, error) passes through <see cref="Redaction.Scrub"/> with the command's
+    /// secrets: the Write* methods below hide the PSCmdlet ones, so derived commands get them without thinking.
     /// </summary>
     public abstract class CdnCmdlet : PSCmdlet, IDisposable
     {
@@ -26,6 +28,7 @@ namespace CdnTasks.Commands
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private readonly CommandLog _log = new CommandLog();
         private CdnClient _client;
+        private SecretSet _resolvedSecrets;
         private bool _disposed;
 
         /// <summary>Gets or sets the region (cn-north-1 by default; ap-southeast-1, eu-west-101).</summary>
@@ -102,13 +105,41 @@ namespace CdnTasks.Commands
         internal static string GetVariable(string name) => Environment.GetEnvironmentVariable(name);
 
         /// <summary>
+        /// Gets the secrets of this command that must never be written: the parameters' secret key and token, and,
+        /// once resolved, the credential's and the proxy password.
+        /// </summary>
+        internal SecretSet Secrets =>
+            SecretSet.Of(new[] { SecretKey, SecurityToken, Credential?.Password }, null).With(_client?.Transport.Secrets ?? _resolvedSecrets);
+
+        /// <summary>Writes a verbose line, scrubbed of secrets.</summary>
+        internal new void WriteVerbose(string text) => base.WriteVerbose(Redaction.Scrub(text, Secrets));
+
+        /// <summary>Writes a debug line, scrubbed of secrets.</summary>
+        internal new void WriteDebug(string text) => base.WriteDebug(Redaction.Scrub(text, Secrets));
+
+        /// <summary>Writes a warning, scrubbed of secrets.</summary>
+        internal new void WriteWarning(string text) => base.WriteWarning(Redaction.Scrub(text, Secrets));
+
+        /// <summary>Writes a non-terminating error, its message scrubbed of secrets.</summary>
+        internal new void WriteError(ErrorRecord errorRecord) => base.WriteError(Scrubbed(errorRecord));
+
+        /// <summary>Stops the command with an error, its message scrubbed of secrets.</summary>
+        internal new void ThrowTerminatingError(ErrorRecord errorRecord) => base.ThrowTerminatingError(Scrubbed(errorRecord));
+
+        /// <summary>
         /// Resolves settings and credentials and builds the client; when no domain id is known, discovers it from
         /// IAM through the same transport. Throws a terminating error when anything is unusable.
         /// </summary>
         internal CdnClient CreateClient()
         {
             CdnSettings settings = ResolveSettings();
+            foreach (string warning in settings.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
             CdnCredential credential = ResolveCredential();
+            _resolvedSecrets = SecretSet.Of(credential, settings);
             WriteDebug($"Credential source: {credential.Source}{(credential.SourceDetail == null ? string.Empty : " (" + credential.SourceDetail + ")")}, access key {credential.MaskedAccessKey}; endpoint {settings.Endpoints[0]} ({settings.EndpointSource}).");
             var transport = new CdnTransport(settings, credential, _log);
             if (credential.DomainId == null)
@@ -124,14 +155,17 @@ namespace CdnTasks.Commands
         {
             try
             {
-                var parameters = new CdnSettingsLayer { Region = Region, Endpoint = Endpoint };
+                var parameters = new CdnSettingsLayer { Source = SettingSources.Parameter, Region = Region, Endpoint = Endpoint };
                 return CdnSettings.Resolve(
-                    new[] { parameters, CdnSession.Current.Settings, CdnSettingsLayer.FromEnvironment(GetVariable) },
+                    new[] { parameters, SessionSettings.Current, CdnSettingsLayer.FromEnvironment(GetVariable) },
                     GetVariable);
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidConfiguration, ErrorCategory.InvalidArgument, Endpoint ?? Region));
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidConfiguration, ErrorCategory.InvalidArgument, Endpoint ?? Region)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Correct the setting named in the message (Get-Help about_CdnTasks: \"Where requests go\" and \"Settings\")." },
+                });
                 throw;
             }
         }
@@ -164,11 +198,20 @@ namespace CdnTasks.Commands
                 ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.CredentialsFileInvalid, ErrorCategory.InvalidData, ex.Path));
                 throw;
             }
+            catch (CdnCredentialException ex)
+            {
+                // An environment variable (or -DomainId) holds part of a credential, or a value that cannot be sent.
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidCredential, ErrorCategory.InvalidArgument, null)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Correct or remove the value named in the message. " + CredentialChain.HowToProvide },
+                });
+                throw;
+            }
         }
 
-        /// <summary>Reads the SDK credentials file (the last step of the chain), or null when there is none.</summary>
-        internal static CdnCredential ReadCredentialsFile() =>
-            CredentialsFile.Load(GetVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), CredentialsFile.ReadFileOrNull);
+        /// <summary>Reads the SDK credentials file (the last step of the chain), or null when there is none; warns once about a file others can read.</summary>
+        internal CdnCredential ReadCredentialsFile() =>
+            CredentialsFile.Load(GetVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), CredentialsFile.ReadFileOrNull, WriteWarning);
 
         /// <summary>
         /// Builds the credential from -Credential or -AccessKey/-SecretKey[/-SecurityToken], after checking that the
@@ -203,10 +246,45 @@ namespace CdnTasks.Commands
                     ThrowValidationError(ErrorIds.InvalidParameterCombination, "-Credential needs the access key as the user name and the secret key as the password; one of them is empty.", nameof(Credential));
                 }
 
-                return new CdnCredential(Credential.UserName, Credential.Password, SecurityToken, null, CredentialSources.Parameter, "-Credential", null);
+                return NewCredential(this, Credential.UserName, Credential.Password, SecurityToken, null, CredentialSources.Parameter, "-Credential", null, CredentialParameterName);
             }
 
-            return AccessKey == null ? null : new CdnCredential(AccessKey, SecretKey, SecurityToken, null, CredentialSources.Parameter, "-AccessKey", null);
+            return AccessKey == null ? null : NewCredential(this, AccessKey, SecretKey, SecurityToken, null, CredentialSources.Parameter, "-AccessKey", null, KeyParameterName);
+        }
+
+        /// <summary>The names of -AccessKey, -SecretKey, -SecurityToken and -DomainId for credential errors.</summary>
+        internal static string KeyParameterName(CredentialField field) => "-" + field;
+
+        /// <summary>The names of the parts of -Credential for credential errors.</summary>
+        internal static string CredentialParameterName(CredentialField field)
+        {
+            switch (field)
+            {
+                case CredentialField.AccessKey:
+                    return "-Credential (its user name, the access key)";
+                case CredentialField.SecretKey:
+                    return "-Credential (its password, the secret key)";
+                default:
+                    return "-" + field;
+            }
+        }
+
+        /// <summary>
+        /// Builds a credential from parameters; a value that cannot be used (blank, a line break or another control
+        /// character) stops the command with an InvalidCredential error naming the parameter, never the value.
+        /// </summary>
+        internal static CdnCredential NewCredential(PSCmdlet cmdlet, string accessKey, SecureString secretKey, SecureString securityToken, string domainId, string source, string sourceDetail, string domainIdSource, Func<CredentialField, string> nameOf)
+        {
+            try
+            {
+                return new CdnCredential(accessKey, secretKey, securityToken, domainId, source, sourceDetail, domainIdSource);
+            }
+            catch (CdnCredentialException ex)
+            {
+                CdnCredentialException named = ex.Named(nameOf);
+                cmdlet.ThrowTerminatingError(new ErrorRecord(named, ErrorIds.InvalidCredential, ErrorCategory.InvalidArgument, nameOf(named.Field ?? CredentialField.AccessKey)));
+                throw;
+            }
         }
 
         /// <summary>Looks the domain id up from IAM (cached per access key); a clear terminating error when that fails.</summary>
@@ -238,18 +316,29 @@ namespace CdnTasks.Commands
             }
             catch (CdnApiException ex)
             {
-                string said = ex.Kind == CdnFailureKind.Service || ex.Kind == CdnFailureKind.MalformedResponse
+                string lookup = $"the account (domain) id lookup for access key {credential.MaskedAccessKey} at IAM {iam.GetLeftPart(UriPartial.Authority)} (GET /v3/auth/domains)";
+                string howToSkip = "Set the account id with -DomainId, Set-CdnCredential -DomainId, the environment variable HUAWEICLOUD_SDK_DOMAIN_ID, or domain_id in the [global] section of the credentials file, "
+                    + "and no lookup is made (it needs the iam:users:getUser permission; HUAWEICLOUD_SDK_IAM_ENDPOINT sets the IAM endpoint: against the emulator, set it to the emulator's URL or pass -DomainId).";
+                if (ex.Kind == CdnFailureKind.Service)
+                {
+                    // The service refused the request (a wrong key: APIGW.0301): keep its error id and category, say where it happened.
+                    ErrorRecord record = ToErrorRecord(ex, ex.Target);
+                    record.ErrorDetails = new ErrorDetails($"The request failed during {lookup}: {record.ErrorDetails.Message} {howToSkip}")
+                    {
+                        RecommendedAction = record.ErrorDetails.RecommendedAction,
+                    };
+                    ThrowTerminatingError(record);
+                }
+
+                string said = ex.Kind == CdnFailureKind.MalformedResponse
                     ? $"IAM answered {ex.ErrorCode ?? "(no code)"}: {ex.ServiceMessage ?? ex.Message} (HTTP {(int)(ex.StatusCode ?? 0)}; request id {ex.RequestId ?? "(none)"})"
                     : ex.Message;
-                string message = $"The account (domain) id for access key {credential.MaskedAccessKey} is not configured and could not be discovered from IAM at "
-                    + $"{iam.GetLeftPart(UriPartial.Authority)} (GET /v3/auth/domains): {said}. "
-                    + "Set it with -DomainId, Set-CdnCredential -DomainId, the environment variable HUAWEICLOUD_SDK_DOMAIN_ID, or domain_id in the [global] section of the credentials file "
-                    + "(discovery needs the iam:users:getUser permission; HUAWEICLOUD_SDK_IAM_ENDPOINT sets the IAM endpoint).";
-                var record = new ErrorRecord(ex, ErrorIds.DomainIdDiscoveryFailed, ex.Kind == CdnFailureKind.Service ? CategoryOf(ex) : ErrorCategory.ConnectionError, iam)
+                string message = $"The account (domain) id is not configured, and {lookup} failed: {said} {howToSkip}";
+                var discovery = new ErrorRecord(ex, ErrorIds.DomainIdDiscoveryFailed, ex.Kind == CdnFailureKind.Timeout ? ErrorCategory.OperationTimeout : ErrorCategory.ConnectionError, ex.Target ?? (object)iam)
                 {
                     ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Pass -DomainId or set HUAWEICLOUD_SDK_DOMAIN_ID to your account id (My Credentials page of the console)." },
                 };
-                ThrowTerminatingError(record);
+                ThrowTerminatingError(discovery);
                 throw;
             }
         }
@@ -287,11 +376,12 @@ namespace CdnTasks.Commands
         /// <param name="pager">The pager to drain.</param>
         /// <param name="showProgress">Whether to write progress.</param>
         /// <param name="progress">How to describe the progress (activity, unit).</param>
-        /// <param name="errorTarget">The target object of an error, computed when one happens.</param>
+        /// <param name="itemTarget">The input item a failure of <paramref name="isItemError"/> is about (its TargetObject).</param>
         /// <param name="isItemError">Failures that concern only this input item (an unknown task id): written as a
-        /// non-terminating error instead of stopping the command; null for none.</param>
+        /// non-terminating error instead of stopping the command; null for none. Any other failure stops the command
+        /// with the structured CdnRequestTarget of the request (and the records written before) as TargetObject.</param>
         /// <returns>True when every page was written; false after a failure that <paramref name="isItemError"/> accepted.</returns>
-        internal bool WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress, Func<object> errorTarget, Func<CdnApiException, bool> isItemError = null)
+        internal bool WritePages<T>(Pager<T> pager, bool showProgress, PagingProgress progress, Func<object> itemTarget = null, Func<CdnApiException, bool> isItemError = null)
         {
             var progressClock = Stopwatch.StartNew();
             bool progressShown = false;
@@ -315,13 +405,18 @@ namespace CdnTasks.Commands
             }
             catch (CdnApiException failure) when (isItemError != null && isItemError(failure))
             {
-                WriteError(ToErrorRecord(failure, errorTarget()));
+                WriteError(ToErrorRecord(failure, itemTarget?.Invoke()));
                 return false;
             }
             catch (CdnApiException failure)
             {
                 WriteGaps(pager, progress);
-                ThrowTerminatingError(ToErrorRecord(failure, errorTarget()));
+                if (failure.Target != null)
+                {
+                    failure.Target.RecordsWritten = pager.Emitted;
+                }
+
+                ThrowTerminatingError(ToErrorRecord(failure, null));
             }
             finally
             {
@@ -409,7 +504,12 @@ namespace CdnTasks.Commands
             }
         }
 
-        /// <summary>Builds the ErrorRecord for a failed call: id CdnApi.&lt;code&gt;, category by HTTP status, details with the service's words.</summary>
+        /// <summary>
+        /// Builds the ErrorRecord for a failed call: id CdnApi.&lt;code&gt;, category by HTTP status, details with the
+        /// service's words. The TargetObject is <paramref name="target"/> when the caller names an input item (the
+        /// URLs of a purge request, the ids waited for), else the structured <see cref="CdnRequestTarget"/> of the
+        /// failed request (operation, endpoint, time window or task id, offset).
+        /// </summary>
         internal ErrorRecord ToErrorRecord(CdnApiException failure, object target)
         {
             string code = failure.ErrorCode ?? failure.Kind.ToString();
@@ -427,7 +527,7 @@ namespace CdnTasks.Commands
                 message += " The service may have processed this request although it failed; it was not sent again.";
             }
 
-            var record = new ErrorRecord(failure, ErrorIds.ServicePrefix + code, category, target)
+            var record = new ErrorRecord(failure, ErrorIds.ServicePrefix + code, category, target ?? failure.Target)
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = action },
             };
@@ -448,12 +548,49 @@ namespace CdnTasks.Commands
             catch (CdnApiException failure)
             {
                 // A safety net: paths that know a better target convert failures themselves.
-                ThrowTerminatingError(ToErrorRecord(failure, MyInvocation.MyCommand.Name));
+                ThrowTerminatingError(ToErrorRecord(failure, null));
             }
             finally
             {
                 DrainLog();
             }
+        }
+
+        /// <summary>The record with its message scrubbed of the command's secrets (a new ErrorDetails only when something was removed).</summary>
+        private ErrorRecord Scrubbed(ErrorRecord record)
+        {
+            SecretSet secrets = Secrets;
+            string shown = record.ErrorDetails?.Message ?? record.Exception?.Message;
+            string scrubbed = Redaction.Scrub(shown, secrets);
+            string action = record.ErrorDetails?.RecommendedAction;
+            string scrubbedAction = Redaction.Scrub(action, secrets);
+            if (scrubbed != shown || scrubbedAction != action)
+            {
+                record.ErrorDetails = new ErrorDetails(scrubbed) { RecommendedAction = scrubbedAction };
+            }
+
+            return record;
+        }
+
+        /// <summary>
+        /// Refuses a -Skip the service cannot page to, before any request (the url-task offset is a 32-bit number;
+        /// the history APIs count pages up to page_number 65535): an InvalidPaging error instead of a raw overflow.
+        /// </summary>
+        /// <param name="pageNumbered">True for the page_number APIs (Get-CdnTask, Get-CdnUrlTask -TaskId).</param>
+        /// <param name="pageSize">The -PageSize in force.</param>
+        internal void ValidateSkip(bool pageNumbered, int pageSize)
+        {
+            ulong skip = PagingParameters?.Skip ?? 0;
+            long max = pageNumbered ? ((long)CdnClient.MaxPageNumber * pageSize) - 1 : int.MaxValue;
+            if (skip <= (ulong)max)
+            {
+                return;
+            }
+
+            string why = pageNumbered
+                ? string.Format(CultureInfo.InvariantCulture, "page_number is at most {0:N0}, so with -PageSize {1} at most {2:N0} records can be skipped. Use a larger -PageSize or a narrower filter", CdnClient.MaxPageNumber, pageSize, max)
+                : string.Format(CultureInfo.InvariantCulture, "the service's offset is a 32-bit number, so at most {0:N0} records can be skipped. Use a narrower time range or filter", max);
+            ThrowValidationError(ErrorIds.InvalidPaging, string.Format(CultureInfo.InvariantCulture, "-Skip {0:N0} is beyond what the service can page to: {1}.", skip, why), skip);
         }
 
         /// <summary>Stops the command with a validation error, before any request is sent.</summary>

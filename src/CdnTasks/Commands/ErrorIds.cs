@@ -12,6 +12,8 @@ namespace CdnTasks.Commands
         public const string CredentialsFileInvalid = nameof(CredentialsFileInvalid);
         public const string DomainIdDiscoveryFailed = nameof(DomainIdDiscoveryFailed);
         public const string InvalidConfiguration = nameof(InvalidConfiguration);
+        public const string InvalidCredential = nameof(InvalidCredential);
+        public const string InvalidPaging = nameof(InvalidPaging);
         public const string InvalidTimeRange = nameof(InvalidTimeRange);
         public const string InvalidUrl = nameof(InvalidUrl);
         public const string InvalidParameterCombination = nameof(InvalidParameterCombination);

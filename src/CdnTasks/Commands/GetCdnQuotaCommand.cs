@@ -39,7 +39,7 @@ namespace CdnTasks.Commands
                 }
                 catch (CdnApiException failure)
                 {
-                    ThrowTerminatingError(ToErrorRecord(failure, "ShowQuota"));
+                    ThrowTerminatingError(ToErrorRecord(failure, null));
                     return;
                 }
 

@@ -96,6 +96,7 @@ namespace CdnTasks.Commands
             // The end is fixed now, so tasks created while the command pages never push older ones out of reach.
             long endMs = MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? Normalize.ToEpochMs(EndTime) : Normalize.ToEpochMs(DateTimeOffset.UtcNow);
             HistoryTaskFilter filter = BuildFilter(endMs);
+            ValidateSkip(pageNumbered: true, PageSize);
             RunCancellable(() =>
             {
                 CdnClient client = Client;
@@ -110,7 +111,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total.HasValue ? 1.0 : 0.0));
                 }
 
-                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress, () => $"Get-CdnTask after {pager.Emitted} tasks");
+                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress);
                 if (!All && PagingParameters.First == ulong.MaxValue)
                 {
                     WarnIfMoreMatch(pager, "tasks", ", or a narrower query (-StartTime, -EndTime, -Status)");

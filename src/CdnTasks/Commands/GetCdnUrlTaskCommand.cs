@@ -119,6 +119,8 @@ namespace CdnTasks.Commands
                 ThrowValidationError(ErrorIds.InvalidTimeRange, outOfBounds, MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? (object)EndTime : StartTime);
             }
 
+            ValidateSkip(pageNumbered: false, PageSize);
+
             RunCancellable(() =>
             {
                 CdnClient client = Client;
@@ -132,7 +134,7 @@ namespace CdnTasks.Commands
                     WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total.HasValue ? 1.0 : 0.0));
                 }
 
-                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress, () => Target(pager));
+                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress);
                 if (UsesDefaultLimit)
                 {
                     WarnIfMoreMatch(pager, "records", ", or a narrower query (-StartTime, -EndTime, -Status)");
@@ -152,6 +154,7 @@ namespace CdnTasks.Commands
 
             // The detail API reports the task's total, succeed and failed counts: exact totals only for those filters.
             bool exactTotal = filter.Url == null && (filter.Status == null || filter.Status == "succeed" || filter.Status == "failed");
+            ValidateSkip(pageNumbered: true, PageSize);
             RunCancellable(() =>
             {
                 CdnClient client = Client;
@@ -203,8 +206,5 @@ namespace CdnTasks.Commands
             Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && !string.IsNullOrEmpty(uri.Host);
-
-        private static string Target<T>(Pager<T> pager) =>
-            $"Get-CdnUrlTask window {pager.CurrentWindow + 1} of {pager.WindowCount}, after {pager.Emitted} records";
     }
 }

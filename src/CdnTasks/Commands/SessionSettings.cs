@@ -12,9 +12,21 @@ namespace CdnTasks.Commands
     /// <summary>Helpers shared by the *-CdnConfig cmdlets.</summary>
     internal static class SessionSettings
     {
+        /// <summary>Gets the session layer of this runspace (Set-CdnConfig), marked as the Session source.</summary>
+        public static CdnSettingsLayer Current
+        {
+            get
+            {
+                CdnSettingsLayer layer = CdnSession.Current.Settings ?? new CdnSettingsLayer();
+                layer.Source = SettingSources.Session;
+                return layer;
+            }
+        }
+
         /// <summary>Copies a layer (the session layer is replaced, never changed in place, so running commands keep theirs).</summary>
         public static CdnSettingsLayer Copy(CdnSettingsLayer layer) => new CdnSettingsLayer
         {
+            Source = SettingSources.Session,
             Region = layer.Region,
             Endpoint = layer.Endpoint,
             TimeoutSec = layer.TimeoutSec,
@@ -27,7 +39,7 @@ namespace CdnTasks.Commands
             ProxyCredential = layer.ProxyCredential,
         };
 
-        /// <summary>Describes a layer's set values for a verbose line (no proxy password).</summary>
+        /// <summary>Describes a layer's set values for a verbose line (no proxy password: the line goes through <see cref="Redaction.Scrub"/>).</summary>
         public static string Describe(CdnSettingsLayer layer)
         {
             var parts = new List<string>();
@@ -49,7 +61,8 @@ namespace CdnTasks.Commands
             Add("Concurrency", layer.Concurrency);
             Add("Proxy", layer.Proxy);
             Add("ProxyCredential", layer.ProxyCredential?.UserName);
-            return parts.Count == 0 ? "nothing set" : string.Join(", ", parts);
+            string text = parts.Count == 0 ? "nothing set" : string.Join(", ", parts);
+            return Redaction.Scrub(text, SecretSet.Of(null, new[] { layer.ProxyCredential?.Password }));
         }
 
         /// <summary>Builds Get-CdnConfig's report; a terminating error on the cmdlet when the configuration is unusable.</summary>
@@ -58,7 +71,7 @@ namespace CdnTasks.Commands
             var layers = new List<KeyValuePair<string, CdnSettingsLayer>>
             {
                 new KeyValuePair<string, CdnSettingsLayer>(SettingSources.Parameter, new CdnSettingsLayer { Region = region, Endpoint = endpoint }),
-                new KeyValuePair<string, CdnSettingsLayer>(SettingSources.Session, CdnSession.Current.Settings),
+                new KeyValuePair<string, CdnSettingsLayer>(SettingSources.Session, Current),
             };
             SettingsReport report = null;
             try
@@ -72,6 +85,11 @@ namespace CdnTasks.Commands
             }
 
             CdnSettings settings = report.Settings;
+            foreach (string warning in settings.Warnings)
+            {
+                cmdlet.WriteWarning(warning);
+            }
+
             return new CdnConfigInfo
             {
                 Region = settings.Region,
@@ -90,7 +108,7 @@ namespace CdnTasks.Commands
                 RateLimitSource = report.Sources["RateLimit"],
                 Concurrency = settings.Concurrency,
                 ConcurrencySource = report.Sources["Concurrency"],
-                Proxy = settings.Proxy?.GetLeftPart(UriPartial.Authority),
+                Proxy = Redaction.WithoutUserInfo(settings.Proxy),
                 ProxyUserName = settings.ProxyCredential?.UserName,
                 ProxySource = report.Sources["Proxy"],
                 IamEndpoint = report.IamEndpoint.GetLeftPart(UriPartial.Authority),

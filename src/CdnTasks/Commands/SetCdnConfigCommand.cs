@@ -80,14 +80,15 @@ namespace CdnTasks.Commands
             CdnSettingsLayer current = CdnSession.Current.Settings ?? new CdnSettingsLayer();
             CdnSettingsLayer next = SessionSettings.Copy(current);
             bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+            // Kept as given: a blank value is refused below (never a silent fall-back); CdnSettings trims.
             if (Bound(nameof(Region)))
             {
-                next.Region = Region.Trim();
+                next.Region = Region;
             }
 
             if (Bound(nameof(Endpoint)))
             {
-                next.Endpoint = Endpoint.Trim();
+                next.Endpoint = Endpoint;
             }
 
             if (Bound(nameof(TimeoutSec)))
@@ -133,7 +134,7 @@ namespace CdnTasks.Commands
 
             if (Bound(nameof(Proxy)))
             {
-                next.Proxy = Proxy.Trim();
+                next.Proxy = Proxy;
             }
 
             if (Bound(nameof(ProxyCredential)))
@@ -153,9 +154,35 @@ namespace CdnTasks.Commands
 
             CdnSession.Current.Settings = next;
             WriteVerbose("Session configuration updated (this runspace only, in memory): " + SessionSettings.Describe(next) + ".");
+
+            // Say now when a new region is moot because an explicit endpoint is in force (session or environment).
+            if (Bound(nameof(Region)) || Bound(nameof(Endpoint)))
+            {
+                WarnAboutIgnoredRegion(next);
+            }
+
             if (PassThru)
             {
                 WriteObject(SessionSettings.Report(this, null, null));
+            }
+        }
+
+        private void WarnAboutIgnoredRegion(CdnSettingsLayer session)
+        {
+            CdnSettings effective;
+            try
+            {
+                effective = CdnSettings.Resolve(new[] { session, CdnSettingsLayer.FromEnvironment(CdnCmdlet.GetVariable) }, CdnCmdlet.GetVariable);
+            }
+            catch (ArgumentException)
+            {
+                // An unusable environment variable is reported by the command that reads it.
+                return;
+            }
+
+            foreach (string warning in effective.Warnings)
+            {
+                WriteWarning(warning);
             }
         }
     }

@@ -1,5 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
+using System;
 using System.Management.Automation;
 using System.Security;
 using CdnTasks.Api;
@@ -61,7 +62,17 @@ namespace CdnTasks.Commands
                     ParameterSetName == CredentialSet ? nameof(Credential) : nameof(SecretKey)));
             }
 
-            var credential = new CdnCredential(accessKey, secretKey, SecurityToken, DomainId, CredentialSources.Session, "Set-CdnCredential", CredentialSources.Session);
+            // Trimmed and checked like every credential: a blank value or a control character is an error naming the parameter.
+            CdnCredential credential = CdnCmdlet.NewCredential(
+                this,
+                accessKey,
+                secretKey,
+                SecurityToken,
+                DomainId,
+                CredentialSources.Session,
+                "Set-CdnCredential",
+                CredentialSources.Session,
+                ParameterSetName == CredentialSet ? (Func<CredentialField, string>)CdnCmdlet.CredentialParameterName : CdnCmdlet.KeyParameterName);
             CdnSession.Current.Credential = credential;
             WriteVerbose($"The session credential is now access key {credential.MaskedAccessKey}{(credential.SecurityToken != null ? " with a security token" : string.Empty)}{(credential.DomainId != null ? ", domain id " + credential.DomainId : ", domain id to be discovered")} (this runspace only, in memory).");
             if (PassThru)

@@ -57,19 +57,22 @@ namespace CdnTasks.Tests.Api
         }
 
         [Fact]
-        public void RegionOnTheCommandBeatsAnEndpointFromTheSessionOrEnvironment()
+        public void AnExplicitEndpointBeatsARegionFromAnyLayer()
         {
             var parameters = new CdnSettingsLayer { Region = "eu-west-101" };
-            var session = new CdnSettingsLayer { Endpoint = "https://s.example.com" };
-            var environment = new CdnSettingsLayer { Endpoint = "https://e.example.com" };
+            var session = new CdnSettingsLayer { Source = SettingSources.Session, Endpoint = "https://s.example.com" };
+            var environment = new CdnSettingsLayer { Source = SettingSources.Environment, Endpoint = "https://e.example.com" };
 
-            CdnSettings fromRegion = CdnSettings.Resolve(new[] { parameters, session, environment }, Env());
-            CdnSettings fromSession = CdnSettings.Resolve(new[] { new CdnSettingsLayer(), session, environment }, Env());
+            CdnSettings fromSession = CdnSettings.Resolve(new[] { parameters, session, environment }, Env());
+            CdnSettings fromEnvironment = CdnSettings.Resolve(new[] { parameters, environment }, Env());
             CdnSettings withBoth = CdnSettings.Resolve(new[] { new CdnSettingsLayer { Region = "eu-west-101", Endpoint = "https://p.example.com" }, session }, Env());
 
-            Assert.Equal("https://cdn.myhuaweicloud.eu/", fromRegion.Endpoints[0].AbsoluteUri);
             Assert.Equal("https://s.example.com/", fromSession.Endpoints[0].AbsoluteUri);
+            Assert.Equal("Session (Set-CdnConfig -Endpoint)", fromSession.EndpointSource);
+            Assert.Equal("https://e.example.com/", fromEnvironment.Endpoints[0].AbsoluteUri);
+            Assert.Equal("Environment (CDNTASKS_ENDPOINT)", fromEnvironment.EndpointSource);
             Assert.Equal("https://p.example.com/", withBoth.Endpoints[0].AbsoluteUri);
+            Assert.Equal("eu-west-101", fromSession.Region);
         }
 
         [Fact]
@@ -105,7 +108,7 @@ namespace CdnTasks.Tests.Api
 
             Assert.Equal(region.ToLowerInvariant(), settings.Region);
             Assert.Equal(endpoint, Assert.Single(settings.Endpoints).ToString());
-            Assert.Equal("region " + region.ToLowerInvariant(), settings.EndpointSource);
+            Assert.Equal("Default (region " + region.ToLowerInvariant() + ")", settings.EndpointSource);
         }
 
         [Theory]
@@ -136,7 +139,7 @@ namespace CdnTasks.Tests.Api
             CdnSettings settings = CdnSettings.Resolve(new[] { CdnSettingsLayer.FromEnvironment(env) }, env);
 
             Assert.Equal(new[] { new Uri("http://127.0.0.1:8080"), new Uri("https://b.example.com") }, settings.Endpoints);
-            Assert.Equal("HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1", settings.EndpointSource);
+            Assert.Equal("Environment (HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1)", settings.EndpointSource);
         }
 
         [Fact]
@@ -180,7 +183,7 @@ namespace CdnTasks.Tests.Api
                 ["HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1"] = "https://region-variable.example.com",
             };
             var parameters = new CdnSettingsLayer();
-            var session = new CdnSettingsLayer();
+            var session = new CdnSettingsLayer { Source = SettingSources.Session };
             switch (where)
             {
                 case "parameters":
@@ -198,12 +201,120 @@ namespace CdnTasks.Tests.Api
             CdnSettings settings = CdnSettings.Resolve(new[] { parameters, session, CdnSettingsLayer.FromEnvironment(env) }, env);
 
             Assert.Equal(new Uri("https://explicit.example.com"), Assert.Single(settings.Endpoints));
-            Assert.Equal("endpoint setting", settings.EndpointSource);
+            string expected = where == "parameters" ? "Parameter (-Endpoint)" : where == "session" ? "Session (Set-CdnConfig -Endpoint)" : "Environment (CDNTASKS_ENDPOINT)";
+            Assert.Equal(expected, settings.EndpointSource);
+            Assert.Empty(settings.Warnings);
         }
 
+        /// <summary>
+        /// Issue 13: CDNTASKS_ENDPOINT (or Set-CdnConfig -Endpoint) pointing at a private endpoint, and a region set
+        /// in a higher layer (Set-CdnConfig -Region, or -Region on the command): the explicit endpoint still wins,
+        /// the source says which variable, and a warning names what to set instead.
+        /// </summary>
+        [Theory]
+        [InlineData("session", "environment", "Set-CdnConfig -Region", "CDNTASKS_ENDPOINT")]
+        [InlineData("parameters", "environment", "-Region", "CDNTASKS_ENDPOINT")]
+        [InlineData("parameters", "session", "-Region", "Set-CdnConfig -Endpoint")]
+        public void ARegionInAHigherLayerNeverOverridesAnExplicitEndpoint(string regionIn, string endpointIn, string regionName, string endpointName)
+        {
+            var dictionary = new Dictionary<string, string>();
+            var parameters = new CdnSettingsLayer { Source = SettingSources.Parameter };
+            var session = new CdnSettingsLayer { Source = SettingSources.Session };
+            (regionIn == "parameters" ? parameters : session).Region = "ap-southeast-1";
+            if (endpointIn == "environment")
+            {
+                dictionary["CDNTASKS_ENDPOINT"] = "http://127.0.0.1:5080";
+            }
+            else
+            {
+                session.Endpoint = "http://127.0.0.1:5080";
+            }
+
+            Func<string, string> env = name => dictionary.TryGetValue(name, out string value) ? value : null;
+            CdnSettings settings = CdnSettings.Resolve(new[] { parameters, session, CdnSettingsLayer.FromEnvironment(env) }, env);
+
+            Assert.Equal(new Uri("http://127.0.0.1:5080"), Assert.Single(settings.Endpoints));
+            Assert.Equal("ap-southeast-1", settings.Region);
+            Assert.EndsWith("(" + endpointName + ")", settings.EndpointSource);
+            string warning = Assert.Single(settings.Warnings);
+            Assert.StartsWith(regionName + " ap-southeast-1 does not change where requests go: " + endpointName + " is set (http://127.0.0.1:5080)", warning);
+            Assert.Contains("HUAWEICLOUD_SDK_REGION_CDN_AP_SOUTHEAST_1", warning);
+        }
+
+        [Fact]
+        public void ARegionInTheSameOrALowerLayerThanTheEndpointGivesNoWarning()
+        {
+            CdnSettings same = CdnSettings.Resolve(new[] { new CdnSettingsLayer { Region = "eu-west-101", Endpoint = "https://p.example.com" } }, Env());
+            CdnSettings lower = CdnSettings.Resolve(new[] { new CdnSettingsLayer { Endpoint = "https://p.example.com" }, new CdnSettingsLayer { Region = "eu-west-101" } }, Env());
+
+            Assert.Empty(same.Warnings);
+            Assert.Empty(lower.Warnings);
+            Assert.Equal("eu-west-101", lower.Region);
+            Assert.Equal(new Uri("https://p.example.com"), Assert.Single(lower.Endpoints));
+        }
+
+        /// <summary>Issue 13: a blank endpoint, region or proxy is an error naming where it was set, never a fall-back to the next layer.</summary>
+        [Theory]
+        [InlineData("Endpoint", "parameters", "-Endpoint is blank")]
+        [InlineData("Endpoint", "session", "Set-CdnConfig -Endpoint is blank")]
+        [InlineData("Endpoint", "environment", "CDNTASKS_ENDPOINT is blank")]
+        [InlineData("Region", "parameters", "-Region is blank")]
+        [InlineData("Region", "environment", "CDNTASKS_REGION is blank")]
+        [InlineData("Proxy", "session", "Set-CdnConfig -Proxy is blank")]
+        [InlineData("Proxy", "environment", "CDNTASKS_PROXY is blank")]
+        public void BlankValuesAreErrorsNotFallBacks(string setting, string where, string message)
+        {
+            var dictionary = new Dictionary<string, string> { ["CDNTASKS_ENDPOINT"] = "https://fallback.example.com" };
+            var parameters = new CdnSettingsLayer { Source = SettingSources.Parameter };
+            var session = new CdnSettingsLayer { Source = SettingSources.Session };
+            if (where == "environment")
+            {
+                dictionary["CDNTASKS_" + setting.ToUpperInvariant()] = " \t ";
+            }
+            else
+            {
+                CdnSettingsLayer layer = where == "parameters" ? parameters : session;
+                typeof(CdnSettingsLayer).GetProperty(setting).SetValue(layer, "  ");
+            }
+
+            Func<string, string> env = name => dictionary.TryGetValue(name, out string value) ? value : null;
+            var error = Assert.Throws<ArgumentException>(() => CdnSettings.Resolve(new[] { parameters, session, CdnSettingsLayer.FromEnvironment(env) }, env));
+
+            Assert.StartsWith(message, error.Message);
+        }
+
+        [Fact]
+        public void ABlankRegionVariableIsAnError()
+        {
+            Func<string, string> env = Env(("HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1", "   "));
+
+            var error = Assert.Throws<ArgumentException>(() => CdnSettings.Resolve(new[] { new CdnSettingsLayer() }, env));
+
+            Assert.StartsWith("HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1 is blank", error.Message);
+        }
+
+        /// <summary>Issue 13: our own settings need the scheme; the message says what was probably meant.</summary>
+        [Theory]
+        [InlineData("127.0.0.1:5080")]
+        [InlineData("cdn.example.com")]
+        [InlineData("localhost")]
+        public void AnEndpointWithoutASchemeIsRefusedWithWhatItProbablyMeans(string text)
+        {
+            var error = Assert.Throws<ArgumentException>(() => CdnSettings.ParseEndpoint(text, "-Endpoint"));
+
+            Assert.Equal($"-Endpoint '{text}' has no scheme: did you mean https://{text} (or http://{text} for a loopback emulator)?", error.Message);
+        }
+
+        /// <summary>The SDKs' own variables keep the SDKs' meaning: no scheme means https://.</summary>
         [Theory]
         [InlineData("cdn.example.com", "https://cdn.example.com/")]
         [InlineData("cdn.example.com:8443", "https://cdn.example.com:8443/")]
+        public void TheSdkVariablesPrependHttps(string text, string expected)
+        {
+            Assert.Equal(expected, CdnSettings.ParseEndpoint(text, "HUAWEICLOUD_SDK_REGION_CDN_CN_NORTH_1", requireScheme: false).ToString());
+        }
+
+        [Theory]
         [InlineData("  https://cdn.example.com  ", "https://cdn.example.com/")]
         [InlineData("https://cdn.example.com/", "https://cdn.example.com/")]
         [InlineData("HTTPS://CDN.Example.COM", "https://cdn.example.com/")]
@@ -227,13 +338,18 @@ namespace CdnTasks.Tests.Api
         [InlineData("https://cdn.example.com/?x=1", "without a path")]
         [InlineData("ftp://cdn.example.com", "must use https")]
         [InlineData("file:///etc/passwd", null)]
-        [InlineData("", null)]
+        [InlineData("", "blank")]
+        [InlineData(" ", "blank")]
         [InlineData("https://", null)]
+        [InlineData("https://cdn.example.com#x", "without a path")]
+        [InlineData("https://cdn.example.com\r\nX-Injected: 1", "control character")]
+        [InlineData("https://cdn.example.com x", "a space")]
         public void InvalidEndpointsAreRefused(string text, string because)
         {
             var error = Assert.Throws<ArgumentException>(() => CdnSettings.ParseEndpoint(text, "-Endpoint"));
 
-            Assert.StartsWith("-Endpoint '", error.Message);
+            Assert.StartsWith("-Endpoint ", error.Message);
+            Assert.DoesNotContain("\n", error.Message);
             if (because != null)
             {
                 Assert.Contains(because, error.Message);
@@ -314,7 +430,7 @@ namespace CdnTasks.Tests.Api
         public void EmptyVariablesAreNotSet()
         {
             CdnSettingsLayer layer = CdnSettingsLayer.FromEnvironment(Env(
-                ("CDNTASKS_REGION", " "),
+                ("CDNTASKS_REGION", ""),
                 ("CDNTASKS_ENDPOINT", ""),
                 ("CDNTASKS_TIMEOUT_SEC", ""),
                 ("CDNTASKS_MAX_RETRY", "  "),

@@ -50,11 +50,12 @@ namespace CdnTasks.Tests.Api
         [Theory]
         [InlineData(null)]
         [InlineData("")]
-        public void HuaweiAccessKeyWithoutSecretFallsBackToCloudVariables(string secret)
+        public void HuaweiAccessKeyWithoutSecretIsAnErrorNotAFallBackToCloudVariables(string secret)
         {
             var env = new Dictionary<string, string>(s_fullEnvironment) { ["HUAWEICLOUD_SDK_SK"] = secret };
 
-            Assert.Equal(CloudAk, CredentialChain.Resolve(null, null, Env(env), null, null).AccessKey);
+            var ex = Assert.Throws<CdnCredentialException>(() => CredentialChain.Resolve(null, null, Env(env), null, null));
+            Assert.Contains("HUAWEICLOUD_SDK_SK is not", ex.Message);
         }
 
         [Fact]
@@ -90,7 +91,8 @@ namespace CdnTasks.Tests.Api
 
             Assert.Equal("from-parameter", CredentialChain.Resolve(withDomain, null, Env(env), null, "from-parameter").DomainId);
             Assert.Equal("from-credential", CredentialChain.Resolve(withDomain, null, Env(env), null, null).DomainId);
-            Assert.Equal("from-credential", CredentialChain.Resolve(withDomain, null, Env(env), null, "  ").DomainId);
+            Assert.Equal("-DomainId is empty (or only whitespace).", Assert.Throws<CdnCredentialException>(() => CredentialChain.Resolve(withDomain, null, Env(env), null, "  ")).Message);
+            Assert.Equal("-DomainId contains a line break (CR or LF), which would end the request header.", Assert.Throws<CdnCredentialException>(() => CredentialChain.Resolve(withDomain, null, Env(env), null, "d\r\nX-Evil: 1")).Message);
             // The domain id stays with the keys: HUAWEICLOUD_SDK_DOMAIN_ID belongs to the environment's key, not to
             // a per-call credential of possibly another account (that one is discovered, or given with -DomainId).
             Assert.Null(CredentialChain.Resolve(withoutDomain, null, Env(env), null, null).DomainId);
@@ -206,7 +208,35 @@ namespace CdnTasks.Tests.Api
         [InlineData("AK", "")]
         public void EmptyKeysAreRefused(string ak, string sk)
         {
-            Assert.Throws<ArgumentException>(() => new CdnCredential(ak, CdnCredential.ToSecureString(sk), null, null, "test"));
+            var ex = Assert.Throws<CdnCredentialException>(() => new CdnCredential(ak, CdnCredential.ToSecureString(sk), null, null, "test"));
+            Assert.Equal(ak == null || ak.Trim().Length == 0 ? CredentialField.AccessKey : CredentialField.SecretKey, ex.Field);
+        }
+
+        /// <summary>Issue 13: a CR/LF (or another control character) in a value that goes into a header is refused; the message never holds the value.</summary>
+        [Theory]
+        [InlineData("HPUA\r\nX-Evil: 1", "sk", null, null, CredentialField.AccessKey)]
+        [InlineData("HPUAEXAMPLEAK1234567", "sk", "tok\r\nX-Evil: 1", null, CredentialField.SecurityToken)]
+        [InlineData("HPUAEXAMPLEAK1234567", "sk", null, "dom\nX-Evil: 1", CredentialField.DomainId)]
+        [InlineData("HPUAEXAMPLEAK1234567", "s\u0001k", null, null, CredentialField.SecretKey)]
+        [InlineData("HPUAEXAMPLEAK1234567", "sk", "tök", null, CredentialField.SecurityToken)]
+        public void ControlCharactersInHeaderValuesAreRefused(string ak, string sk, string token, string domainId, CredentialField field)
+        {
+            var ex = Assert.Throws<CdnCredentialException>(() => new CdnCredential(ak, CdnCredential.ToSecureString(sk), CdnCredential.ToSecureString(token), domainId, "test"));
+
+            Assert.Equal(field, ex.Field);
+            Assert.DoesNotContain("X-Evil", ex.Message);
+            Assert.Equal("-" + field + " " + ex.Reason + ".", ex.Named(f => "-" + f).Message);
+        }
+
+        [Fact]
+        public void SurroundingWhitespaceIsTrimmedFromEveryValue()
+        {
+            var credential = new CdnCredential(" HPUAEXAMPLEAK1234567\r\n", CdnCredential.ToSecureString("\tthe-secret \n"), CdnCredential.ToSecureString(" tok\n"), " dom ", "test");
+
+            Assert.Equal("HPUAEXAMPLEAK1234567", credential.AccessKey);
+            Assert.Equal("the-secret", SecretOf(credential));
+            Assert.Equal("tok", credential.GetSecurityTokenPlain());
+            Assert.Equal("dom", credential.DomainId);
         }
 
         private static CdnCredential Credential(string ak, string sk, string token = null, string domainId = null, string source = "test") =>

@@ -14,50 +14,72 @@ namespace CdnTasks.Tests.Api
     {
         private const int Samples = 4000;
 
+        // connection: the class of a connection failure (ConnectionFailureClass), or null for other kinds.
         [Theory]
-        [InlineData(CdnFailureKind.Service, 429, false, true)]
-        [InlineData(CdnFailureKind.Service, 500, false, true)]
-        [InlineData(CdnFailureKind.Service, 502, false, true)]
-        [InlineData(CdnFailureKind.Service, 503, false, true)]
-        [InlineData(CdnFailureKind.Service, 504, false, true)]
-        [InlineData(CdnFailureKind.Connection, 0, false, true)]
-        [InlineData(CdnFailureKind.Connection, 0, true, true)]
-        [InlineData(CdnFailureKind.Timeout, 0, false, true)]
-        [InlineData(CdnFailureKind.MalformedResponse, 200, false, true)]
-        [InlineData(CdnFailureKind.Service, 400, false, false)]
-        [InlineData(CdnFailureKind.Service, 401, false, false)]
-        [InlineData(CdnFailureKind.Service, 403, false, false)]
-        [InlineData(CdnFailureKind.Service, 404, false, false)]
-        [InlineData(CdnFailureKind.Service, 501, false, false)]
-        public void Reads(CdnFailureKind kind, int status, bool refused, bool retryable)
+        [InlineData(CdnFailureKind.Service, 429, null, true)]
+        [InlineData(CdnFailureKind.Service, 500, null, true)]
+        [InlineData(CdnFailureKind.Service, 502, null, true)]
+        [InlineData(CdnFailureKind.Service, 503, null, true)]
+        [InlineData(CdnFailureKind.Service, 504, null, true)]
+        [InlineData(CdnFailureKind.Connection, 0, "Reset", true)]
+        [InlineData(CdnFailureKind.Connection, 0, "Refused", true)]
+        [InlineData(CdnFailureKind.Connection, 0, "NameResolution", true)]
+        [InlineData(CdnFailureKind.Connection, 0, "Other", true)]
+        [InlineData(CdnFailureKind.Connection, 0, "TlsCertificate", false)]
+        [InlineData(CdnFailureKind.Connection, 0, "TlsHandshake", false)]
+        [InlineData(CdnFailureKind.Timeout, 0, null, true)]
+        [InlineData(CdnFailureKind.MalformedResponse, 200, null, true)]
+        [InlineData(CdnFailureKind.Service, 400, null, false)]
+        [InlineData(CdnFailureKind.Service, 401, null, false)]
+        [InlineData(CdnFailureKind.Service, 403, null, false)]
+        [InlineData(CdnFailureKind.Service, 404, null, false)]
+        [InlineData(CdnFailureKind.Service, 501, null, false)]
+        public void Reads(CdnFailureKind kind, int status, string connection, bool retryable)
         {
             foreach (CdnOperation read in new[] { CdnOperation.ShowUrlTaskInfo, CdnOperation.ShowHistoryTasks, CdnOperation.ShowHistoryTaskDetails, CdnOperation.ShowQuota, CdnOperation.ListAuthDomains })
             {
                 Assert.False(read.IsWrite);
-                Assert.Equal(retryable, RetryPolicy.IsRetryable(read, Failure(kind, status), refused));
+                Assert.Equal(retryable, RetryPolicy.IsRetryable(read, Failure(kind, status, connection)));
             }
         }
 
         [Theory]
-        [InlineData(CdnFailureKind.Service, 429, false, true)]
-        [InlineData(CdnFailureKind.Connection, 0, true, true)]
-        [InlineData(CdnFailureKind.Connection, 0, false, false)]
-        [InlineData(CdnFailureKind.Timeout, 0, false, false)]
-        [InlineData(CdnFailureKind.Service, 500, false, false)]
-        [InlineData(CdnFailureKind.Service, 502, false, false)]
-        [InlineData(CdnFailureKind.Service, 503, false, false)]
-        [InlineData(CdnFailureKind.Service, 504, false, false)]
-        [InlineData(CdnFailureKind.MalformedResponse, 200, false, false)]
-        [InlineData(CdnFailureKind.Service, 400, false, false)]
-        [InlineData(CdnFailureKind.Service, 401, false, false)]
-        [InlineData(CdnFailureKind.Service, 403, false, false)]
-        public void Writes(CdnFailureKind kind, int status, bool refused, bool retryable)
+        [InlineData(CdnFailureKind.Service, 429, null, true)]
+        [InlineData(CdnFailureKind.Connection, 0, "Refused", true)]
+        [InlineData(CdnFailureKind.Connection, 0, "NameResolution", true)]
+        [InlineData(CdnFailureKind.Connection, 0, "Reset", false)]
+        [InlineData(CdnFailureKind.Connection, 0, "Other", false)]
+        [InlineData(CdnFailureKind.Connection, 0, "TlsCertificate", false)]
+        [InlineData(CdnFailureKind.Connection, 0, "TlsHandshake", false)]
+        [InlineData(CdnFailureKind.Timeout, 0, null, false)]
+        [InlineData(CdnFailureKind.Service, 500, null, false)]
+        [InlineData(CdnFailureKind.Service, 502, null, false)]
+        [InlineData(CdnFailureKind.Service, 503, null, false)]
+        [InlineData(CdnFailureKind.Service, 504, null, false)]
+        [InlineData(CdnFailureKind.MalformedResponse, 200, null, false)]
+        [InlineData(CdnFailureKind.Service, 400, null, false)]
+        [InlineData(CdnFailureKind.Service, 401, null, false)]
+        [InlineData(CdnFailureKind.Service, 403, null, false)]
+        public void Writes(CdnFailureKind kind, int status, string connection, bool retryable)
         {
             foreach (CdnOperation write in new[] { CdnOperation.CreateRefreshTasks, CdnOperation.CreatePreheatingTasks })
             {
                 Assert.True(write.IsWrite);
-                Assert.Equal(retryable, RetryPolicy.IsRetryable(write, Failure(kind, status), refused));
+                Assert.Equal(retryable, RetryPolicy.IsRetryable(write, Failure(kind, status, connection)));
             }
+        }
+
+        [Theory]
+        [InlineData("Refused", false)]
+        [InlineData("NameResolution", false)]
+        [InlineData("TlsCertificate", false)]
+        [InlineData("TlsHandshake", false)]
+        [InlineData("Reset", true)]
+        [InlineData("Other", true)]
+        public void AWriteWhoseConnectionWasNeverMadeWasNotProcessed(string connection, bool mayHaveBeenProcessed)
+        {
+            Assert.Equal(mayHaveBeenProcessed, RetryPolicy.MayHaveBeenProcessed(CdnOperation.CreateRefreshTasks, Failure(CdnFailureKind.Connection, 0, connection)));
+            Assert.False(RetryPolicy.MayHaveBeenProcessed(CdnOperation.ShowUrlTaskInfo, Failure(CdnFailureKind.Connection, 0, connection)));
         }
 
         [Theory]
@@ -164,8 +186,11 @@ namespace CdnTasks.Tests.Api
             Assert.Equal(transient, RetryPolicy.IsTransientStatus((HttpStatusCode)status));
         }
 
-        private static CdnApiException Failure(CdnFailureKind kind, int status) =>
-            new CdnApiException(kind, "failed", "Test", status == 0 ? null : (HttpStatusCode?)status);
+        private static CdnApiException Failure(CdnFailureKind kind, int status, string connection = null) =>
+            new CdnApiException(kind, "failed", "Test", status == 0 ? null : (HttpStatusCode?)status)
+            {
+                Connection = connection == null ? null : new ConnectionFailure(Enum.Parse<ConnectionFailureClass>(connection), "Code", "what failed"),
+            };
 
         private static TimeSpan[] Sample(int retry, TimeSpan baseDelay, TimeSpan max, TimeSpan? retryAfter) =>
             Enumerable.Range(0, Samples).Select(_ => RetryPolicy.Delay(retry, baseDelay, max, retryAfter)).ToArray();

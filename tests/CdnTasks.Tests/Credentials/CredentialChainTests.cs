@@ -3,6 +3,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using CdnTasks.Api;
 using Xunit;
 using static CdnTasks.Tests.Credentials.CredentialsFileTests;
@@ -60,13 +61,54 @@ namespace CdnTasks.Tests.Credentials
 
         /// <summary>HUAWEICLOUD_SDK_AK without SK (or an empty AK) is not a source; CLOUD_SDK_* comes after HUAWEICLOUD_SDK_*.</summary>
         [Fact]
-        public void IncompleteEnvironmentIsSkipped()
+        public void IncompleteEnvironmentIsAnErrorNamingTheMissingVariable()
         {
-            Assert.Null(CredentialChain.FromEnvironment(Env(("HUAWEICLOUD_SDK_AK", "AK"))));
-            Assert.Null(CredentialChain.FromEnvironment(Env(("HUAWEICLOUD_SDK_AK", " "), ("HUAWEICLOUD_SDK_SK", "sk"))));
-            CdnCredential cloud = CredentialChain.FromEnvironment(Env(("HUAWEICLOUD_SDK_AK", "AK"), ("CLOUD_SDK_AK", "CLOUDAK"), ("CLOUD_SDK_SK", "sk")));
-            Assert.Equal("CLOUDAK", cloud.AccessKey);
-            Assert.Null(cloud.SecurityToken);
+            // Issue 13: an AK without its SK used to fall through to "no credentials were found".
+            Assert.Equal(
+                "HUAWEICLOUD_SDK_AK is set, but HUAWEICLOUD_SDK_SK is not: set both (the access key and its secret key), or neither.",
+                Assert.Throws<CdnCredentialException>(() => CredentialChain.FromEnvironment(Env(("HUAWEICLOUD_SDK_AK", "AK")))).Message);
+            Assert.StartsWith(
+                "HUAWEICLOUD_SDK_SK is set, but HUAWEICLOUD_SDK_AK is not",
+                Assert.Throws<CdnCredentialException>(() => CredentialChain.FromEnvironment(Env(("HUAWEICLOUD_SDK_SK", "sk")))).Message);
+            Assert.StartsWith(
+                "CLOUD_SDK_AK is set, but CLOUD_SDK_SK is not",
+                Assert.Throws<CdnCredentialException>(() => CredentialChain.FromEnvironment(Env(("CLOUD_SDK_AK", "AK")))).Message);
+            Assert.StartsWith(
+                "HUAWEICLOUD_SDK_SECURITY_TOKEN is set, but HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not",
+                Assert.Throws<CdnCredentialException>(() => CredentialChain.FromEnvironment(Env(("HUAWEICLOUD_SDK_SECURITY_TOKEN", "t")))).Message);
+            // A partial HUAWEICLOUD pair is not skipped in favour of the CLOUD_SDK pair either.
+            Assert.Throws<CdnCredentialException>(() => CredentialChain.FromEnvironment(Env(("HUAWEICLOUD_SDK_AK", "AK"), ("CLOUD_SDK_AK", "CLOUDAK"), ("CLOUD_SDK_SK", "sk"))));
+            Assert.Null(CredentialChain.FromEnvironment(Env(("HUAWEICLOUD_SDK_DOMAIN_ID", "d"))));
+        }
+
+        /// <summary>Issue 13: values from the environment are trimmed; a blank or a line break inside is an error naming the variable, never the value.</summary>
+        [Theory]
+        [InlineData("HUAWEICLOUD_SDK_AK", " ", "HUAWEICLOUD_SDK_AK is empty (or only whitespace).")]
+        [InlineData("HUAWEICLOUD_SDK_SK", "  \t", "HUAWEICLOUD_SDK_SK is empty (or only whitespace).")]
+        [InlineData("HUAWEICLOUD_SDK_AK", "HPUA\r\nX-Evil: 1", "HUAWEICLOUD_SDK_AK contains a line break (CR or LF), which would end the request header.")]
+        [InlineData("HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok\nX-Evil: 1", "HUAWEICLOUD_SDK_SECURITY_TOKEN contains a line break (CR or LF), which would end the request header.")]
+        [InlineData("HUAWEICLOUD_SDK_DOMAIN_ID", "dom\u0000x", "HUAWEICLOUD_SDK_DOMAIN_ID contains the control character U+0000.")]
+        [InlineData("HUAWEICLOUD_SDK_DOMAIN_ID", "  ", "HUAWEICLOUD_SDK_DOMAIN_ID is empty (or only whitespace).")]
+        [InlineData("HUAWEICLOUD_SDK_DOMAIN_ID", "dömain", "HUAWEICLOUD_SDK_DOMAIN_ID contains a non-ASCII character, which an HTTP header cannot carry.")]
+        public void BadEnvironmentValuesAreErrorsNamingTheVariable(string name, string value, string message)
+        {
+            var variables = new Dictionary<string, string> { ["HUAWEICLOUD_SDK_AK"] = "HPUAEXAMPLEAK1234567", ["HUAWEICLOUD_SDK_SK"] = "sk-value", [name] = value };
+
+            var ex = Assert.Throws<CdnCredentialException>(() => CredentialChain.FromEnvironment(n => variables.TryGetValue(n, out string v) ? v : null));
+
+            Assert.Equal(message, ex.Message);
+        }
+
+        [Fact]
+        public void EnvironmentSecretsAreTrimmedOfSurroundingWhitespace()
+        {
+            CdnCredential credential = CredentialChain.FromEnvironment(Env(
+                ("HUAWEICLOUD_SDK_AK", " HPUAEXAMPLEAK1234567\n"), ("HUAWEICLOUD_SDK_SK", "the-secret\r\n"), ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "\ttoken "), ("HUAWEICLOUD_SDK_DOMAIN_ID", "dom\n")));
+
+            Assert.Equal("HPUAEXAMPLEAK1234567", credential.AccessKey);
+            Assert.Equal("the-secret", Encoding.UTF8.GetString(credential.GetSecretKeyUtf8()));
+            Assert.Equal("token", credential.GetSecurityTokenPlain());
+            Assert.Equal("dom", credential.DomainId);
         }
 
         /// <summary>-DomainId overrides every source's domain id.</summary>
@@ -168,7 +210,29 @@ namespace CdnTasks.Tests.Credentials
 
             report = SettingsReport.Explain(new[] { L(SettingSources.Parameter, new CdnSettingsLayer { Region = "ap-southeast-1", Endpoint = "https://explicit.example.com" }) }, env);
             Assert.Equal("https://explicit.example.com/", Assert.Single(report.Settings.Endpoints).ToString());
-            Assert.Equal(SettingSources.Parameter, report.Sources["Endpoint"]);
+            Assert.Equal("Parameter (-Endpoint)", report.Sources["Endpoint"]);
+        }
+
+        /// <summary>Issue 13: the endpoint Get-CdnConfig reports is the one Resolve uses, with its true source, even when a region is set above it.</summary>
+        [Fact]
+        public void TheReportedEndpointIsTheOneRequestsUse()
+        {
+            Func<string, string> env = Env(("CDNTASKS_ENDPOINT", "http://127.0.0.1:5080"));
+            var layers = new List<KeyValuePair<string, CdnSettingsLayer>>
+            {
+                L(SettingSources.Parameter, new CdnSettingsLayer()),
+                L(SettingSources.Session, new CdnSettingsLayer { Region = "ap-southeast-1" }),
+                L(SettingSources.Environment, CdnSettingsLayer.FromEnvironment(env)),
+            };
+
+            SettingsReport report = SettingsReport.Explain(layers, env);
+            CdnSettings used = CdnSettings.Resolve(layers.Select(l => l.Value), env);
+
+            Assert.Equal(used.Endpoints, report.Settings.Endpoints);
+            Assert.Equal(new Uri("http://127.0.0.1:5080"), Assert.Single(report.Settings.Endpoints));
+            Assert.Equal("Environment (CDNTASKS_ENDPOINT)", report.Sources["Endpoint"]);
+            Assert.Equal("Session", report.Sources["Region"]);
+            Assert.Single(report.Settings.Warnings);
         }
 
         /// <summary>Plain http is refused for non-loopback endpoints, IAM endpoints included.</summary>

@@ -59,7 +59,7 @@ namespace CdnTasks.Tests.Credentials
         [Theory]
         [InlineData("[global]\nak=AKAKAKAKAKAK\nsk=" + Sk + "\n")]
         [InlineData("[global]\r\nak   =   AKAKAKAKAKAK  \r\nsk\t=\t" + Sk + "\r\n")]
-        [InlineData("  [ GLOBAL ]  \n  AK = AKAKAKAKAKAK\n  SK = " + Sk + "\n")]
+        [InlineData("  [ global ]  \n  AK = AKAKAKAKAKAK\n  SK = " + Sk + "\n")]
         [InlineData("[global]\nak: AKAKAKAKAKAK\nsk: " + Sk + "\n")]
         [InlineData("\uFEFF[global]\nak = AKAKAKAKAKAK\nsk = " + Sk)]
         public void ToleratesFormatting(string text)
@@ -154,6 +154,112 @@ namespace CdnTasks.Tests.Credentials
             IniDocument document = IniDocument.Parse("; top\n\n[global]\n# ak = COMMENTED\n   ; sk = COMMENTED\n\nak = REAL\n", Path);
             Assert.Equal("REAL", document.Section("global")["ak"]);
             Assert.Single(document.Section("global"));
+        }
+
+        /// <summary>
+        /// Issue 13: inline comments and quotes no longer become part of a key. A '#' or ';' after whitespace starts a
+        /// comment (go-ini cuts there; no key has whitespace), quotes hold a value literally (go-ini strips them),
+        /// and comments may follow a section header or a quoted value.
+        /// </summary>
+        [Theory]
+        [InlineData("[global]\nak = AKAKAKAKAKAK ; the access key\nsk = " + Sk + "   # rotated in May\n", Sk)]
+        [InlineData("[global]\nak = \"AKAKAKAKAKAK\"\nsk = '" + Sk + "'\n", Sk)]
+        [InlineData("[global] ; CDN reads this one\nak = AKAKAKAKAKAK\nsk = \"" + Sk + "\" # quoted\n", Sk)]
+        [InlineData("[global]\nak = AKAKAKAKAKAK\nsk = \"with#hash;and semicolon\"\n", "with#hash;and semicolon")]
+        [InlineData("[global]\nak = AKAKAKAKAKAK\nsk = 'it\"s'\n", "it\"s")]
+        public void CommentsAndQuotesAreReadAsTheSdksMeanThem(string text, string secret)
+        {
+            CdnCredential credential = CredentialsFile.FromText(text, Path);
+
+            Assert.Equal("AKAKAKAKAKAK", credential.AccessKey);
+            Assert.Equal(secret, Plain(credential.SecretKey));
+        }
+
+        /// <summary>
+        /// Where the SDKs disagree or a line cannot be read, the error names the line number and the problem and
+        /// never repeats the line: a '#' or ';' glued to a value (Go cuts it, Python and .NET keep it), an unclosed
+        /// quote, text after a closing quote, a continuation line, and a value that would break a header.
+        /// </summary>
+        [Theory]
+        [InlineData("[global]\nak = AKAKAKAKAKAK\nsk = " + Sk + "#note\n", 3, "contains '#', which the Huawei SDKs read differently")]
+        [InlineData("[global]\nak = AKAKAKAKAKAK;x\nsk = " + Sk + "\n", 2, "contains ';', which the Huawei SDKs read differently")]
+        [InlineData("[global]\nak = AKAKAKAKAKAK\nsk = \"" + Sk + "\n", 3, "opens a quote (\") that is not closed on the same line")]
+        [InlineData("[global]\nak = AKAKAKAKAKAK\nsk = '" + Sk + "'x\n", 3, "only a comment (after a space")]
+        [InlineData("[global] x\nak = AKAKAKAKAKAK\n", 1, "only a comment (starting with '#' or ';') may follow a section header")]
+        [InlineData("[global]\nak = AKAKAKAKAKAK\nsk =\n    " + Sk + "\n", 4, "a value cannot continue on the next line")]
+        public void AmbiguousOrBrokenLinesAreErrorsNamingTheLine(string text, int line, string problem)
+        {
+            var ex = Assert.Throws<CdnConfigurationException>(() => CredentialsFile.FromText(text, Path));
+
+            Assert.Contains($"line {line}: ", ex.Message);
+            Assert.Contains(problem, ex.Message);
+            Assert.DoesNotContain(Sk, ex.Message);
+        }
+
+        /// <summary>A value that is read but cannot be sent (a control character) names its line and key, never the value.</summary>
+        [Theory]
+        [InlineData("[global]\nak = AKAKAKAKAKAK\nsk = " + Sk + "\ndomain_id = 'a\u0007b'\n", 4, "'domain_id' in [global] contains the control character U+0007")]
+        [InlineData("[global]\nak = \"  \"\nsk = " + Sk + "\n", 2, "'ak' in [global] is empty (or only whitespace)")]
+        [InlineData("[global]\nak = AKAKAKAKAKAK\nsk = " + Sk + "\nsecurity_token = 't\u00f6k'\n", 4, "'security_token' in [global] contains a non-ASCII character")]
+        public void UnusableValuesAreErrorsNamingTheLineAndKey(string text, int line, string problem)
+        {
+            var ex = Assert.Throws<CdnConfigurationException>(() => CredentialsFile.FromText(text, Path));
+
+            Assert.Contains($"line {line}: {problem}", ex.Message);
+            Assert.DoesNotContain(Sk, ex.Message);
+        }
+
+        /// <summary>Section names are case-sensitive in all three SDKs; a [GLOBAL] gets an error that says so.</summary>
+        [Fact]
+        public void SectionNamesAreCaseSensitiveAsInTheSdks()
+        {
+            var ex = Assert.Throws<CdnConfigurationException>(() => CredentialsFile.FromText("[GLOBAL]\nak = AKAKAKAKAKAK\nsk = " + Sk + "\n", Path));
+
+            Assert.Contains("no [global] section", ex.Message);
+            Assert.Contains("[GLOBAL] is there, but section names are case-sensitive (as in the Huawei SDKs): write [global].", ex.Message);
+        }
+
+        /// <summary>A file its group or others may read gets one warning per file and process, naming the mode and the fix.</summary>
+        [Fact]
+        public void AFileOthersCanReadIsWarnedAboutOnce()
+        {
+            CredentialsFile.ResetPermissionWarnings();
+            string text = "[global]\nak = AKAKAKAKAKAK\nsk = " + Sk + "\n";
+            var warnings = new List<string>();
+            Func<string, string> env = Env(("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/x/shared-creds"));
+
+            CredentialsFile.Load(env, "/home/u", _ => text, warnings.Add, _ => Convert.ToInt32("644", 8));
+            CredentialsFile.Load(env, "/home/u", _ => text, warnings.Add, _ => Convert.ToInt32("644", 8));
+            CredentialsFile.Load(Env(("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/x/private-creds")), "/home/u", _ => text, warnings.Add, _ => Convert.ToInt32("600", 8));
+            CredentialsFile.Load(Env(("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/x/windows-creds")), "/home/u", _ => text, warnings.Add, _ => null);
+
+            string warning = Assert.Single(warnings);
+            Assert.Equal("The credentials file '/x/shared-creds' can be read or changed by other users (mode 0644); it holds your secret key. Restrict it to yourself: chmod 600 '/x/shared-creds'.", warning);
+        }
+
+        /// <summary>The real permission bits are read on Unix (File.GetUnixFileMode through reflection).</summary>
+        [Fact]
+        public void ReadsTheRealModeOnUnix()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Assert.Null(CredentialsFile.UnixMode(System.IO.Path.GetTempFileName()));
+                return;
+            }
+
+            string file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cdntasks-mode-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                File.WriteAllText(file, "x");
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+                Assert.Equal(Convert.ToInt32("640", 8), CredentialsFile.UnixMode(file));
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                Assert.Null(CredentialsFile.PermissionWarning(file, CredentialsFile.UnixMode(file)));
+            }
+            finally
+            {
+                File.Delete(file);
+            }
         }
 
         /// <summary>HUAWEICLOUD_SDK_CREDENTIALS_FILE wins over the home directory; otherwise ~/.huaweicloud/credentials.</summary>
