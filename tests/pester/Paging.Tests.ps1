@@ -54,7 +54,7 @@ Describe 'Without -All or -First: every record up to 10,000, then a warning with
     }
 
     It '-First N writes exactly N, with no warning; -All has no limit' {
-        @(Get-CdnUrlTask -First 10001 -StartTime $start -EndTime $end -WarningVariable warnings).Count | Should -Be 10001
+        @(Get-CdnUrlTask -First 10001 -StartTime $start -EndTime $end -WarningVariable warnings -WarningAction SilentlyContinue).Count | Should -Be 10001
         $warnings | Should -HaveCount 0
         @(Get-CdnUrlTask -All -StartTime $start -EndTime $end).Count | Should -Be 10250
     }
