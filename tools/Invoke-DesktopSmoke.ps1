@@ -21,7 +21,7 @@ allowed (or the OS decides) and nothing that was allowed before was removed; a P
 Expect: 100-continue; a response whose body stalls ends with the per-attempt timeout. The last two use a
 tiny HTTP server of this script on 127.0.0.1. Exit code 0 when nothing failed.
 
-It runs under PowerShell 7 too (tests/pester/DesktopSmoke.Tests.ps1 runs it there, to keep it working),
+It runs under PowerShell 7 too (tests/pester/WindowsPowerShell.Tests.ps1 runs it there, to keep it working),
 where the checks that only mean something on .NET Framework are reported as SKIP. Keep it to Windows
 PowerShell 5.1 syntax.
 #>
