@@ -63,7 +63,7 @@ namespace CdnTasks.Loading
 
         /// <summary>
         /// Reads the identity of CdnTasks.dll and of every other DLL in <paramref name="folder"/> (metadata only,
-        /// nothing is loaded). Files that are not .NET assemblies are skipped.
+        /// nothing is loaded). Files that are not .NET assemblies, or cannot be read, are skipped.
         /// </summary>
         public static DependencyResolver FromFolder(string folder)
         {
@@ -80,8 +80,9 @@ namespace CdnTasks.Loading
                 {
                     shipped.Add(new KeyValuePair<AssemblyName, string>(AssemblyName.GetAssemblyName(path), path));
                 }
-                catch (BadImageFormatException)
+                catch (Exception ex) when (ex is BadImageFormatException || ex is IOException)
                 {
+                    // Not a .NET assembly, or unreadable: nothing to answer from.
                 }
             }
 

@@ -33,7 +33,9 @@ namespace CdnTasks.Loading
                 throw new PlatformNotSupportedException(problem);
             }
 
-            if (!DesktopHttp.IsNetFramework)
+            // A module loaded from bytes has no folder to answer from.
+            string location = typeof(ModuleInitializer).Assembly.Location;
+            if (!DesktopHttp.IsNetFramework || string.IsNullOrEmpty(location))
             {
                 return;
             }
@@ -45,7 +47,7 @@ namespace CdnTasks.Loading
                     return;
                 }
 
-                DependencyResolver resolver = DependencyResolver.FromFolder(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location));
+                DependencyResolver resolver = DependencyResolver.FromFolder(Path.GetDirectoryName(location));
                 AppDomain.CurrentDomain.AssemblyResolve += (sender, args) => resolver.Resolve(args.Name, args.RequestingAssembly);
                 s_resolver = resolver;
             }
