@@ -265,6 +265,7 @@ namespace CdnTasks.Api
 
                 message.Headers.TryAddWithoutValidation("User-Agent", s_userAgent);
                 message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                DesktopHttp.PrepareRequest(message);
                 if (body != null)
                 {
                     message.Content = new ByteArrayContent(body);
@@ -280,7 +281,7 @@ namespace CdnTasks.Api
                     HttpResponseMessage response;
                     try
                     {
-                        response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+                        response = await DesktopHttp.SendAsync(_client, message, attemptCts.Token).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
@@ -299,12 +300,12 @@ namespace CdnTasks.Api
                         {
                             if (response.IsSuccessStatusCode)
                             {
-                                T result = await ReadSuccessAsync(operation, response, requestId, readBody, Secrets, attemptCts.Token).ConfigureAwait(false);
+                                T result = await DesktopHttp.ReadBodyAsync(response, token => ReadSuccessAsync(operation, response, requestId, readBody, Secrets, token), attemptCts.Token).ConfigureAwait(false);
                                 _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
                                 return result;
                             }
 
-                            string errorBody = await ReadLimitedAsync(response.Content, attemptCts.Token).ConfigureAwait(false);
+                            string errorBody = await DesktopHttp.ReadBodyAsync(response, token => ReadLimitedAsync(response.Content, token), attemptCts.Token).ConfigureAwait(false);
                             _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
                             CdnApiException failure = ServiceFailure(operation, response, errorBody, requestId, new DateTimeOffset(LocalUtcNow(), TimeSpan.Zero), Secrets);
                             throw new AttemptFailedException(failure, RetryPolicy.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow));
@@ -487,6 +488,7 @@ namespace CdnTasks.Api
         /// </summary>
         internal static HttpClient GetClient(CdnSettings settings)
         {
+            DesktopHttp.EnableModernTls();
             string key = settings.Proxy?.AbsoluteUri ?? "system";
             string fingerprint = CredentialFingerprint(settings.ProxyCredential);
             if (s_clients.TryGetValue(key, out KeyValuePair<string, HttpClient> cached) && cached.Key == fingerprint)
