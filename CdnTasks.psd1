@@ -12,7 +12,11 @@
     Author                 = 'CdnTasks contributors'
     CompanyName            = 'CdnTasks contributors'
     Copyright              = '(c) CdnTasks contributors. MIT License.'
-    Description            = 'Query and manage Huawei Cloud CDN cache refresh (purge) and preheating (prefetch) tasks, with streamed paging, for Windows PowerShell 5.1 and PowerShell 7.'
+    Description            = 'Query and manage Huawei Cloud CDN cache refresh (purge) and preheating (prefetch) tasks, with streamed paging, for Windows PowerShell 5.1 and PowerShell 7.4 or later.'
+    # Windows PowerShell 5.1 on .NET Framework 4.7.2+ (the module binds its netstandard2.0 DLLs itself there)
+    # and PowerShell 7.4+ (.NET 8); PowerShell 7.0-7.3 are refused at import with a message naming 7.4,
+    # which PowerShellVersion cannot say for Core alone. Tested on PowerShell 7.6, with checks that apply
+    # 5.1's binding rules and 7.4.0's assembly versions; tools/Invoke-DesktopSmoke.ps1 is the 5.1 smoke test.
     CompatiblePSEditions   = @('Desktop', 'Core')
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'

@@ -54,10 +54,12 @@ $TestResults = Join-Path $OutDir 'TestResults'
 $ManifestOut = Join-Path $ModuleOut 'CdnTasks.psd1'
 $EmulatorDll = Join-Path $EmulatorOut 'CdnTasks.Emulator.dll'
 
-# What netstandard2.0 CdnTasks.dll needs next to it in Windows PowerShell 5.1 (System.Text.Json and
-# its polyfills, System.Threading.Channels). Build fails if publish does not produce one of these, or
-# produces a DLL that is on neither this list nor the host-provided pattern below: a new dependency
-# must be added here on purpose.
+# What netstandard2.0 CdnTasks.dll needs next to it in Windows PowerShell 5.1: System.Text.Json and the
+# polyfills it references, and nothing else (PowerShell 7 uses .NET 8's own copies of all of them). On
+# .NET Framework the module's resolver (src/CdnTasks/Loading) answers from these files the references
+# whose versions disagree (System.Buffers 4.0.2.0, Unsafe 4.0.4.1). Build fails if publish does not
+# produce one of these, or produces a DLL that is on neither this list nor the host-provided pattern
+# below: a new dependency must be added here on purpose (tests/CdnTasks.Tests/Loading checks the set).
 $ModuleDependencies = @(
     'Microsoft.Bcl.AsyncInterfaces.dll'
     'System.Buffers.dll'
@@ -66,7 +68,6 @@ $ModuleDependencies = @(
     'System.Runtime.CompilerServices.Unsafe.dll'
     'System.Text.Encodings.Web.dll'
     'System.Text.Json.dll'
-    'System.Threading.Channels.dll'
     'System.Threading.Tasks.Extensions.dll'
 )
 # Assemblies that PowerShell or netstandard itself provides; never shipped in the module folder.
@@ -176,6 +177,8 @@ function Invoke-Build {
     FindDotNet
     $version = Get-ModuleVersion
     Write-Step "Build CdnTasks $version ($Configuration)"
+    # A fresh folder: publish never deletes, and a DLL left from an older dependency set must not look shipped.
+    if (Test-Path $PublishOut) { Remove-Item -Recurse -Force $PublishOut }
     Exec { dotnet publish (Join-Path $RepoRoot 'src/CdnTasks') -c $Configuration -o $PublishOut --nologo -v q } 'dotnet publish src/CdnTasks'
     Exec { dotnet publish (Join-Path $RepoRoot 'src/CdnTasks.Emulator') -c $Configuration -o $EmulatorOut --nologo -v q } 'dotnet publish src/CdnTasks.Emulator'
 

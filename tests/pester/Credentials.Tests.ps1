@@ -331,7 +331,7 @@ Describe 'Secrets never appear in any stream' {
                 $env:HUAWEICLOUD_SDK_IAM_ENDPOINT = $tokenEmu.Url
                 Set-CdnCredential -AccessKey $Ak -SecretKey $SkSecure -SecurityToken $tokenSecure -PassThru
                 Get-CdnCredential
-                Get-CdnUrlTask -PageSize 10                           # discovery + one page + total count warning
+                Get-CdnUrlTask -PageSize 10                           # discovery + every page of the last 24 hours
                 Get-CdnUrlTask -All
                 Get-CdnCredential | Format-List * | Out-String
                 Set-CdnConfig -TimeoutSec 20 -MaxRetry 1 -RateLimit off -Concurrency 2 -PassThru | Format-List * | Out-String

@@ -49,6 +49,19 @@ Describe 'Get-CdnUrlTask -Status failed -All | Export-Csv (the used-by line)' {
         $rows | Where-Object { -not $_.Url -or -not $_.CreateTime } | Should -BeNullOrEmpty
     }
 
+    It 'the same line without -All exports the same rows: every failed record of the last 24 hours' {
+        $before = [DateTime]::UtcNow
+        # Small pages, so that the default has to read several of them.
+        $rows = @(Get-CdnUrlTask -Status failed -PageSize 20 -WarningVariable warnings -WarningAction SilentlyContinue)
+        $after = [DateTime]::UtcNow
+        $fewest = Get-CdnEmulatorCount $emulator -Query @{ status = 'failed'; start_time = ConvertTo-EpochMs $after.AddDays(-1); end_time = ConvertTo-EpochMs $before }
+        $most = Get-CdnEmulatorCount $emulator -Query @{ status = 'failed'; start_time = ConvertTo-EpochMs $before.AddDays(-1); end_time = ConvertTo-EpochMs $after }
+        $fewest | Should -BeGreaterThan 20   # more than one page
+        $rows.Count | Should -BeGreaterOrEqual $fewest
+        $rows.Count | Should -BeLessOrEqual $most
+        $warnings.Count | Should -Be 0
+    }
+
     It 'returns exactly the emulator''s count for an explicit multi-day range, newest first, once each' {
         $expected = Get-CdnEmulatorCount $emulator -Query ($rangeQuery + @{ status = 'failed' })
         $records = @(Get-CdnUrlTask -Status failed -All -StartTime $rangeStart -EndTime $rangeEnd)
@@ -75,7 +88,10 @@ Describe 'Time windows' {
             $end - $start
         }
         $spans | ForEach-Object { $_ | Should -BeLessOrEqual 86400000 }
-        (@($spans | Sort-Object -Unique)).Count | Should -Be 2   # three full days and one hour
+        # Four windows (three full days and one hour), each asked from its top first; later requests of a window end at
+        # the last record read (keyset paging), so their spans are shorter.
+        $starts = @($requests | ForEach-Object { [long]($_.Message -replace '.*start_time=(\d+).*', '$1') } | Sort-Object -Unique)
+        $starts.Count | Should -Be 4
         (Get-ApiRequestCount) | Should -Be $requests.Count
     }
 
@@ -122,14 +138,11 @@ Describe 'Paging controls' {
         $output[1] | Should -BeOfType ([CdnTasks.CdnUrlTask])
     }
 
-    It 'without -All or -First writes one page and warns how many match' {
+    It 'without -All or -First writes every record of the range (up to 10,000), with no warning when that is all' {
         $expected = Get-CdnEmulatorCount $emulator -Query $rangeQuery
         $records = @(Get-CdnUrlTask -StartTime $rangeStart -EndTime $rangeEnd -WarningVariable warnings -WarningAction SilentlyContinue)
-        $records.Count | Should -Be 100
-        $warnings.Count | Should -Be 1
-        "$($warnings[0])" | Should -Match ("of {0:N0} matching records" -f $expected)
-        "$($warnings[0])" | Should -Match '-All'
-        "$($warnings[0])" | Should -Match '-First N'
+        $records.Count | Should -Be $expected
+        $warnings.Count | Should -Be 0
     }
 
     It '-PageSize sets the request size, not a cap' {
@@ -253,7 +266,7 @@ Describe 'Service errors' {
         "$($failure.CategoryInfo.Category)" | Should -Be 'PermissionDenied'
     }
 
-    It 'a failure after two pages keeps the 200 records already written' {
+    It 'a failure after two pages keeps the 199 records already written' {
         $savedRetry = $env:CDNTASKS_MAX_RETRY; $savedConcurrency = $env:CDNTASKS_CONCURRENCY
         $env:CDNTASKS_MAX_RETRY = '0'; $env:CDNTASKS_CONCURRENCY = '1'
         Set-CdnEmulatorFaults $emulator -Script '3:503'
@@ -261,7 +274,8 @@ Describe 'Service errors' {
             $written = [System.Collections.Generic.List[object]]::new()
             $failure = $null
             try { Get-CdnUrlTask -All -StartTime $rangeStart -EndTime $rangeEnd | ForEach-Object { $written.Add($_) } } catch { $failure = $_ }
-            $written.Count | Should -Be 200
+            # Two pages: 100 records, then 99 (each page after the first starts at the last record already written).
+            $written.Count | Should -Be 199
             $failure.FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0613,CdnTasks.Commands.GetCdnUrlTaskCommand'
             "$($failure.CategoryInfo.Category)" | Should -Be 'ConnectionError'
             [int]$failure.Exception.StatusCode | Should -Be 503
@@ -338,6 +352,45 @@ Describe 'Rate limits' {
         }
         finally {
             $env:CDNTASKS_RATE_LIMIT = 'off'
+            Reset-CdnEmulator $emulator -Records 3000 -Days 3
+        }
+    }
+
+    It 'four processes paging one account at once all finish with every record: a throttled read waits instead of failing' {
+        # The service's limit (5/s) is the account's, shared by every process; each process starts at that rate, so the
+        # service throttles them. With one retry allowed (CDNTASKS_MAX_RETRY=1), a 429 that counted as a failed attempt
+        # would fail a command within seconds; throttled requests wait (within the throttle budget) and the rate adapts.
+        Reset-CdnEmulator $emulator -Records 1200 -Days 1
+        $null = Set-CdnEmulatorOption $emulator @{ RateLimit = $true }
+        $savedRetry = $env:CDNTASKS_MAX_RETRY
+        $env:CDNTASKS_RATE_LIMIT = $null
+        $env:CDNTASKS_MAX_RETRY = '1'
+        try {
+            $expected = Get-CdnEmulatorCount $emulator -Query @{}
+            $exe = [Environment]::ProcessPath
+            [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+            $command = "Import-Module '$env:CDNTASKS_MODULE_MANIFEST'; (Get-CdnUrlTask -All -StartTime ([DateTime]::UtcNow.AddDays(-1).AddMinutes(-5)) -EndTime ([DateTime]::UtcNow.AddMinutes(1)) -ErrorAction Stop -WarningAction SilentlyContinue | Measure-Object).Count"
+            $children = foreach ($i in 1..4) {
+                $info = [System.Diagnostics.ProcessStartInfo]::new($exe)
+                foreach ($a in @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', $command)) { $info.ArgumentList.Add($a) }
+                $info.RedirectStandardOutput = $true
+                $info.RedirectStandardError = $true
+                $info.UseShellExecute = $false
+                $process = [System.Diagnostics.Process]::Start($info)
+                [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Errors = $process.StandardError.ReadToEndAsync() }
+            }
+            foreach ($child in $children) { $child.Process.WaitForExit() }
+            $stats = Get-CdnEmulatorStats $emulator
+            $stats.throttled | Should -BeGreaterThan 0 -Because 'four processes at 5/s each share a 5/s limit'
+            foreach ($child in $children) {
+                $child.Errors.Result | Should -BeNullOrEmpty
+                $child.Process.ExitCode | Should -Be 0
+                $child.Output.Result.Trim() | Should -Be "$expected"
+            }
+        }
+        finally {
+            $env:CDNTASKS_RATE_LIMIT = 'off'
+            $env:CDNTASKS_MAX_RETRY = $savedRetry
             Reset-CdnEmulator $emulator -Records 3000 -Days 3
         }
     }

@@ -114,8 +114,8 @@ Describe 'Get-CdnUrlTask -All progress' {
         $silent.Progress | Should -BeNullOrEmpty
     }
 
-    It 'writes no progress for the default single page' {
-        $onePage = Invoke-InProcess 'Get-CdnUrlTask -PageSize 10'
+    It 'writes no progress when one page holds every record asked for' {
+        $onePage = Invoke-InProcess 'Get-CdnUrlTask -First 10 -PageSize 10'
         $onePage.Output.Count | Should -Be 10
         $onePage.Progress | Should -BeNullOrEmpty
     }

@@ -57,11 +57,12 @@ Describe 'Get-CdnTask' {
         foreach ($t in $mine) { $rows.TaskId | Should -Contain "$($t.TaskId)" }
     }
 
-    It 'returns one page and a warning by default' {
-        $tasks = Get-CdnTask -PageSize 5 -WarningVariable warnings -WarningAction SilentlyContinue
-        $tasks | Should -HaveCount 5
-        $warnings | Should -HaveCount 1
-        "$warnings" | Should -Match 'Showing the first 5 of [\d,]+ matching tasks\. Use -All'
+    It 'returns every task by default (up to 10,000), with no warning when that is all' {
+        $all = @(Get-CdnTask -All -PageSize 50)
+        $tasks = @(Get-CdnTask -PageSize 50 -WarningVariable warnings -WarningAction SilentlyContinue)
+        $tasks.Count | Should -BeGreaterThan 50
+        $tasks.Count | Should -BeGreaterOrEqual $all.Count
+        $warnings | Should -HaveCount 0
     }
 
     It 'pages with -First and -Skip like the full list, newest first' {
@@ -133,11 +134,11 @@ Describe 'Get-CdnUrlTask -TaskId' {
         Get-CdnUrlTask -TaskId $task.TaskId -Status succeed | Should -BeNullOrEmpty
     }
 
-    It 'pages: one page and a warning by default, everything with -All' {
+    It 'pages: every URL record by default (a task has at most 1,000, under the 10,000 limit), the same with -All' {
         $big = New-Urls 25 'detail-big' | Clear-CdnCache
         $page = $big | Get-CdnUrlTask -PageSize 10 -WarningVariable warnings -WarningAction SilentlyContinue
-        $page | Should -HaveCount 10
-        "$warnings" | Should -Match 'Showing the first 10 of 25 URL records'
+        @($page.Url) | Should -Be @(New-Urls 25 'detail-big')
+        $warnings | Should -HaveCount 0
         $all = $big | Get-CdnUrlTask -PageSize 10 -All
         @($all.Url) | Should -Be @(New-Urls 25 'detail-big')
         @(Get-CdnUrlTask -TaskId $big.TaskId -First 5 -Skip 20 -PageSize 10).Url | Should -Be @((New-Urls 25 'detail-big')[20..24])

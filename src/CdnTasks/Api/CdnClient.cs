@@ -53,6 +53,15 @@ namespace CdnTasks.Api
 
         /// <summary>Gets or sets refresh or preheating (lower case), or null.</summary>
         public string TaskType { get; set; }
+
+        /// <summary>A copy with another start_date and end_date (the pager narrows the range as it reads).</summary>
+        public HistoryTaskFilter WithRange(long? startMs, long? endMs)
+        {
+            var copy = (HistoryTaskFilter)MemberwiseClone();
+            copy.StartMs = startMs;
+            copy.EndMs = endMs;
+            return copy;
+        }
     }
 
     /// <summary>The filters of ShowHistoryTaskDetails, in the service's spelling.</summary>
@@ -117,16 +126,33 @@ namespace CdnTasks.Api
             return new Page<CdnUrlTask>(page.Total, page.Records);
         }
 
-        /// <summary>A pager over every url-task record of [startMs, endMs), newest window first.</summary>
-        public Pager<CdnUrlTask> UrlTaskPager(UrlTaskFilter filter, long startMs, long endMs, int pageSize)
-        {
-            IReadOnlyList<TimeWindow> windows = TimeWindows.SplitNewestFirst(startMs, endMs);
-            return new Pager<CdnUrlTask>(
-                windows.Count,
-                (segment, offset, limit, ct) => ListUrlTasksAsync(filter, windows[segment], offset, limit, ct),
+        /// <summary>A pager over every url-task record of [startMs, endMs): windows of at most 24 hours, newest first, each read by keyset.</summary>
+        public Pager<CdnUrlTask> UrlTaskPager(UrlTaskFilter filter, long startMs, long endMs, int pageSize) =>
+            new Pager<CdnUrlTask>(
+                TimeWindows.SplitNewestFirst(startMs, endMs),
+                (request, ct) => ListUrlTasksAsync(filter, new TimeWindow(request.StartMs, request.EndMs), request.Offset, request.Limit, ct),
                 pageSize,
-                r => r.Id);
-        }
+                UrlRecordTime,
+                UrlRecordKey);
+
+        /// <summary>The creation time of a url-task record in ms, or null.</summary>
+        internal static long? UrlRecordTime(CdnUrlTask record) => EpochMs(record.CreateTimeUtc);
+
+        /// <summary>The key of a url-task record: its id, or (without one) its URL, task, time, type, file type and mode.</summary>
+        internal static RecordKey UrlRecordKey(CdnUrlTask record) =>
+            record.Id != 0
+                ? RecordKey.OfId(record.Id)
+                : RecordKey.OfContent(string.Join("\n", record.Url, record.TaskId, UrlRecordTime(record), record.TaskType, record.FileType, record.Mode));
+
+        /// <summary>The key of one URL of a task: its id, or (without one) its URL, task and time.</summary>
+        internal static RecordKey UrlDetailKey(CdnUrlTaskDetail record) =>
+            record.Id != 0 ? RecordKey.OfId(record.Id) : RecordKey.OfContent(string.Join("\n", record.Url, record.TaskId, EpochMs(record.CreateTimeUtc)));
+
+        /// <summary>The key of a task: its id, or (without one) its time, type, file type and size.</summary>
+        internal static RecordKey TaskKey(CdnTask task) =>
+            task.TaskId != 0 ? RecordKey.OfId(task.TaskId) : RecordKey.OfContent(string.Join("\n", EpochMs(task.CreateTimeUtc), task.TaskType, task.FileType, task.Total));
+
+        private static long? EpochMs(DateTime? utc) => utc.HasValue ? Normalize.ToEpochMs(utc.Value) : (long?)null;
 
         /// <summary>The default page size of the page_number/page_size APIs.</summary>
         public const int DefaultHistoryPageSize = 100;
@@ -244,16 +270,25 @@ namespace CdnTasks.Api
             return new Page<CdnTask>(dto.Total, items);
         }
 
-        /// <summary>A pager over the tasks matching the filter (one segment; offsets aligned to pages).</summary>
-        public Pager<CdnTask> HistoryTaskPager(HistoryTaskFilter filter, int pageSize) =>
-            new Pager<CdnTask>(
-                1,
-                (segment, offset, limit, ct) => ListHistoryTasksAsync(filter, PageNumberOf(offset, limit), limit, ct),
+        /// <summary>
+        /// A pager over the tasks matching the filter, created before <paramref name="endMs"/>. In the service's default
+        /// order (newest first) the range is one window read by keyset (start_date/end_date narrow as it reads); in another
+        /// order every task counts as created at the same moment and the list is read by offset from its top.
+        /// </summary>
+        public Pager<CdnTask> HistoryTaskPager(HistoryTaskFilter filter, long endMs, int pageSize)
+        {
+            bool newestFirst = filter.OrderField == null || filter.OrderType == null || (filter.OrderField == "create_time" && filter.OrderType == "desc");
+            return new Pager<CdnTask>(
+                new[] { newestFirst ? new TimeWindow(filter.StartMs ?? 0, endMs) : TimeWindows.Unordered },
+                (request, ct) => ListHistoryTasksAsync(filter.WithRange(filter.StartMs, newestFirst ? request.EndMs : endMs), PageNumberOf(request.Offset, request.Limit), request.Limit, ct),
                 pageSize,
-                t => t.TaskId)
+                t => newestFirst ? EpochMs(t.CreateTimeUtc) : 0,
+                TaskKey)
             {
                 AlignedOffsets = true,
+                MaxPageSize = MaxHistoryPageSize,
             };
+        }
 
         /// <summary>ShowHistoryTaskDetails: the task with its counts and one page of its URLs.</summary>
         public async Task<TaskDetailPage> GetHistoryTaskDetailsAsync(string taskId, TaskDetailFilter filter, int pageNumber, int pageSize, CancellationToken cancellationToken)
@@ -297,15 +332,17 @@ namespace CdnTasks.Api
             return page.Task;
         }
 
-        /// <summary>A pager over the URL records of one task.</summary>
+        /// <summary>A pager over the URL records of one task (no time order: read by offset from the top, each answer proving itself).</summary>
         public Pager<CdnUrlTaskDetail> TaskDetailPager(string taskId, TaskDetailFilter filter, int pageSize) =>
             new Pager<CdnUrlTaskDetail>(
-                1,
-                async (segment, offset, limit, ct) => (await GetHistoryTaskDetailsAsync(taskId, filter, PageNumberOf(offset, limit), limit, ct).ConfigureAwait(false)).Urls,
+                new[] { TimeWindows.Unordered },
+                async (request, ct) => (await GetHistoryTaskDetailsAsync(taskId, filter, PageNumberOf(request.Offset, request.Limit), request.Limit, ct).ConfigureAwait(false)).Urls,
                 pageSize,
-                r => r.Id)
+                _ => 0,
+                UrlDetailKey)
             {
                 AlignedOffsets = true,
+                MaxPageSize = MaxHistoryPageSize,
             };
 
         /// <summary>ShowQuota: the account's quotas.</summary>
@@ -357,7 +394,7 @@ namespace CdnTasks.Api
         /// <summary>Maps a task-detail URL to the public model.</summary>
         internal static CdnUrlTaskDetail ToModel(HistoryUrlDto row, CdnTask task) => new CdnUrlTaskDetail
         {
-            Id = IdKey(row.Id),
+            Id = row.Id == null ? 0 : IdKey(row.Id),
             TaskId = row.TaskId ?? task?.TaskId ?? 0,
             Url = row.Url,
             Status = Normalize.UrlStatus.FromService(row.Status),

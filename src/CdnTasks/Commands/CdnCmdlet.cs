@@ -378,27 +378,20 @@ namespace CdnTasks.Commands
             });
         }
 
-        /// <summary>Advances an async enumerator from the pipeline thread (no blocking when the value is ready).</summary>
-        internal bool MoveNext<T>(IAsyncEnumerator<T> enumerator)
-        {
-            ValueTask<bool> next = enumerator.MoveNextAsync();
-            if (next.IsCompletedSuccessfully)
-            {
-                DrainLog();
-                return next.Result;
-            }
-
-            return Await(next.AsTask());
-        }
+        /// <summary>
+        /// How many records list commands write without -All or -First: 10,000 (100 pages of 100, about 20 s at
+        /// ShowUrlTaskInfo's 5 requests/s); past it they stop with a warning that names how many match.
+        /// </summary>
+        internal const long DefaultRecordLimit = 10_000;
 
         /// <summary>
-        /// Writes every record the pager yields, as each page arrives (never collected first), with progress at most
-        /// four times a second when <paramref name="showProgress"/>. A failed request stops the command with its
-        /// ErrorRecord after every earlier record was written; stopping early (Select-Object -First, Ctrl+C) cancels
-        /// the pages in flight.
+        /// Writes every record the pager hands out, as each page arrives (never collected first), with progress at most
+        /// four times a second when <paramref name="showProgress"/>; then one non-terminating error for each part of the
+        /// range the pager could not read. A failed request stops the command with its ErrorRecord after every earlier
+        /// record was written; stopping early (Select-Object -First, Ctrl+C) cancels the requests in flight.
         /// </summary>
         /// <param name="pager">The pager to drain.</param>
-        /// <param name="showProgress">Whether to write progress (not for a single page).</param>
+        /// <param name="showProgress">Whether to write progress.</param>
         /// <param name="progress">How to describe the progress (activity, unit).</param>
         /// <param name="itemTarget">The input item a failure of <paramref name="isItemError"/> is about (its TargetObject).</param>
         /// <param name="isItemError">Failures that concern only this input item (an unknown task id): written as a
@@ -409,12 +402,11 @@ namespace CdnTasks.Commands
         {
             var progressClock = Stopwatch.StartNew();
             bool progressShown = false;
-            IAsyncEnumerator<IReadOnlyList<T>> pages = pager.ReadPagesAsync(CancellationToken).GetAsyncEnumerator(CancellationToken);
             try
             {
-                while (MoveNext(pages))
+                IReadOnlyList<T> page;
+                while ((page = Await(pager.NextPageAsync(CancellationToken))) != null)
                 {
-                    IReadOnlyList<T> page = pages.Current;
                     for (int i = 0; i < page.Count; i++)
                     {
                         WriteObject(page[i]);
@@ -435,6 +427,7 @@ namespace CdnTasks.Commands
             }
             catch (CdnApiException failure)
             {
+                WriteGaps(pager, progress);
                 if (failure.Target != null)
                 {
                     failure.Target.RecordsWritten = pager.Emitted;
@@ -444,7 +437,7 @@ namespace CdnTasks.Commands
             }
             finally
             {
-                pages.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                pager.Stop();
                 if (progressShown)
                 {
                     ProgressRecord done = progress.Describe(pager);
@@ -453,7 +446,59 @@ namespace CdnTasks.Commands
                 }
             }
 
+            WriteGaps(pager, progress);
             return true;
+        }
+
+        /// <summary>Whether one request holds every record asked for (-Skip plus -First within one page): then no progress is shown.</summary>
+        internal static bool OnePageHoldsAll<T>(Pager<T> pager) => pager.First.HasValue && pager.Skip + pager.First.Value <= pager.PageSize;
+
+        /// <summary>
+        /// After a list command stopped at its default limit: a warning naming how many records match (from the
+        /// service's totals, one small request per window not read) and how to get the rest. Nothing when nothing more matches.
+        /// </summary>
+        /// <param name="pager">The pager that was drained.</param>
+        /// <param name="noun">What is counted ("records", "tasks", "URL records of task 7620242").</param>
+        /// <param name="narrower">How to narrow the query (", or a narrower range (-StartTime, -EndTime)").</param>
+        internal void WarnIfMoreMatch<T>(Pager<T> pager, string noun, string narrower)
+        {
+            if (!pager.First.HasValue || pager.Emitted < pager.First.Value || !pager.MayHaveMore)
+            {
+                return;
+            }
+
+            long? total = Await(pager.CountAsync(CancellationToken));
+            long last = pager.Skip + pager.Emitted;
+            if (total.HasValue && total.Value <= last)
+            {
+                return;
+            }
+
+            string shown = pager.Skip > 0
+                ? string.Format(CultureInfo.InvariantCulture, "records {0:N0} to {1:N0}", pager.Skip + 1, last)
+                : string.Format(CultureInfo.InvariantCulture, "the first {0:N0}", pager.Emitted);
+            string of = total.HasValue
+                ? string.Format(CultureInfo.InvariantCulture, " of {0:N0} matching {1}", total.Value, noun)
+                : string.Format(CultureInfo.InvariantCulture, " of more matching {0} (the service did not say how many)", noun);
+            WriteWarning($"Showing {shown}{of}. Use -All to get every one, -First N to get N of them{narrower}.");
+        }
+
+        /// <summary>One non-terminating error for each part of the range that could not be read, after the records.</summary>
+        private void WriteGaps<T>(Pager<T> pager, PagingProgress progress)
+        {
+            foreach (PagingGap gap in pager.Gaps)
+            {
+                string how = gap.Missing.HasValue ? string.Format(CultureInfo.InvariantCulture, "At least {0:N0} {1}", gap.Missing.Value, progress.Unit) : "Some " + progress.Unit;
+                string range = gap.Window.Equals(TimeWindows.Unordered)
+                    ? string.Empty
+                    : $" created from {TimeWindows.Format(gap.Window.StartMs)} to {TimeWindows.Format(gap.Window.EndMs)}";
+                string message = $"{how}{range} may be missing from the output: {gap.Reason}.";
+                var record = new ErrorRecord(new InvalidOperationException(message), ErrorIds.RecordsMayBeMissing, ErrorCategory.ReadError, gap.Window.ToString())
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run the command again for that range (-StartTime and -EndTime), or narrow it." },
+                };
+                WriteError(record);
+            }
         }
 
         /// <summary>Writes the queued verbose, debug and warning messages (pipeline thread only).</summary>
@@ -630,7 +675,7 @@ namespace CdnTasks.Commands
                 case 404:
                     return "Check the id or the endpoint.";
                 case 429:
-                    return "The service throttled the requests; wait and retry, or lower the rate (Set-CdnConfig -RateLimit, CDNTASKS_RATE_LIMIT).";
+                    return "The service throttled the request for longer than the throttle budget allows (Set-CdnConfig -ThrottleBudgetSec, CDNTASKS_THROTTLE_BUDGET_SEC; 120 s by default), or asked to wait longer than the maximum retry delay: other clients may be using this account's limit. Retry later, allow a longer budget, or lower the rate (Set-CdnConfig -RateLimit, CDNTASKS_RATE_LIMIT).";
                 default:
                     return status >= 500 ? "The service failed; retry later." : null;
             }

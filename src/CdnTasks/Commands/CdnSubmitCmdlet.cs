@@ -205,7 +205,7 @@ namespace CdnTasks.Commands
                         CheckQuota(plan);
                     }
 
-                    List<CreatedTask> created = Submit(plan, answered: !Force);
+                    List<CreatedTask> created = Submit(plan);
                     if (Wait && created.Count > 0)
                     {
                         _waiter = new TaskWaiter(this, MyInvocation.MyCommand.Name)
@@ -391,12 +391,12 @@ namespace CdnTasks.Commands
         }
 
         /// <summary>
-        /// Sends the plan's requests concurrently (<see cref="SubmissionRun"/>: within the rate limiter, the first alone
-        /// until the service has answered, nothing after a 401/403) and writes their outcomes strictly in input order:
+        /// Sends the plan's requests concurrently (<see cref="SubmissionRun"/>: within the rate limiter; the transport sends
+        /// the first alone until the service has answered, and nothing after a 401/403) and writes their outcomes strictly in input order:
         /// a task for each accepted request, an error with exactly its URLs for each failed or withheld one.
         /// </summary>
         /// <returns>The tasks created, in input order.</returns>
-        private List<CreatedTask> Submit(BatchPlan plan, bool answered)
+        private List<CreatedTask> Submit(BatchPlan plan)
         {
             var created = new List<CreatedTask>();
             bool? zh = MyInvocation.BoundParameters.ContainsKey(nameof(ZhUrlEncode)) ? ZhUrlEncode.IsPresent : (bool?)null;
@@ -405,7 +405,7 @@ namespace CdnTasks.Commands
 
             // The client is made here, on the pipeline thread (it may write and discover the domain id): the requests run on the thread pool.
             GC.KeepAlive(Client);
-            using (var run = new SubmissionRun(_ledger, (i, beforeSend, ct) => SubmitAsync(plan.Batches[i], zh, beforeSend, ct), SubmissionRun.DefaultMaxInFlight, answered, CancellationToken))
+            using (var run = new SubmissionRun(_ledger, (i, beforeSend, ct) => SubmitAsync(plan.Batches[i], zh, beforeSend, ct), SubmissionRun.DefaultMaxInFlight, CancellationToken))
             {
                 run.Start();
                 try

@@ -23,6 +23,7 @@ namespace CdnTasks.Commands
         public const string CdnTaskWaitTimeout = nameof(CdnTaskWaitTimeout);
         public const string CdnTaskStatusUnknown = nameof(CdnTaskStatusUnknown);
         public const string RequestsNotSent = nameof(RequestsNotSent);
+        public const string RecordsMayBeMissing = nameof(RecordsMayBeMissing);
         public const string ServicePrefix = "CdnApi.";
     }
 }

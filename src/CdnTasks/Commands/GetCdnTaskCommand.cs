@@ -93,55 +93,47 @@ namespace CdnTasks.Commands
                 return;
             }
 
-            HistoryTaskFilter filter = BuildFilter();
+            // The end is fixed now, so tasks created while the command pages never push older ones out of reach.
+            long endMs = MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? Normalize.ToEpochMs(EndTime) : Normalize.ToEpochMs(DateTimeOffset.UtcNow);
+            HistoryTaskFilter filter = BuildFilter(endMs);
             ValidateSkip(pageNumbered: true, PageSize);
-            bool firstGiven = PagingParameters.First != ulong.MaxValue;
-            bool onePage = !All && !firstGiven;
-            long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
-
             RunCancellable(() =>
             {
                 CdnClient client = Client;
-                Pager<CdnTask> pager = client.HistoryTaskPager(filter, PageSize);
+                Pager<CdnTask> pager = client.HistoryTaskPager(filter, endMs, PageSize);
                 pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
-                pager.First = first;
-                pager.Concurrency = onePage ? 1 : client.Transport.Settings.Concurrency;
+                pager.First = PagingParameters.First != ulong.MaxValue ? (long)Math.Min(PagingParameters.First, long.MaxValue) : All ? (long?)null : DefaultRecordLimit;
+                pager.Concurrency = client.Transport.Settings.Concurrency;
 
                 if (PagingParameters.IncludeTotalCount)
                 {
-                    long total = Await(pager.CountAllAsync(CancellationToken));
-                    WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
+                    long? total = Await(pager.CountAsync(CancellationToken));
+                    WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total.HasValue ? 1.0 : 0.0));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress);
-
-                if (onePage && pager.Emitted >= PageSize)
+                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress);
+                if (!All && PagingParameters.First == ulong.MaxValue)
                 {
-                    long total = Await(pager.CountAllAsync(CancellationToken));
-                    if (total - pager.Skip - pager.Emitted > 0)
-                    {
-                        WriteWarning(string.Format(
-                            CultureInfo.InvariantCulture,
-                            "Showing the first {0:N0} of {1:N0} matching tasks. Use -All to get every task, or -First N to get N of them.",
-                            pager.Emitted,
-                            total - pager.Skip));
-                    }
+                    WarnIfMoreMatch(pager, "tasks", ", or a narrower query (-StartTime, -EndTime, -Status)");
                 }
             });
         }
 
-        private HistoryTaskFilter BuildFilter()
+        private HistoryTaskFilter BuildFilter(long endMs)
         {
-            bool hasStart = MyInvocation.BoundParameters.ContainsKey(nameof(StartTime));
-            bool hasEnd = MyInvocation.BoundParameters.ContainsKey(nameof(EndTime));
-            long? startMs = hasStart ? Normalize.ToEpochMs(StartTime) : (long?)null;
-            long? endMs = hasEnd ? Normalize.ToEpochMs(EndTime) : (hasStart ? Normalize.ToEpochMs(DateTimeOffset.UtcNow) : (long?)null);
-            if (startMs.HasValue && endMs.HasValue && startMs.Value >= endMs.Value)
+            long? startMs = MyInvocation.BoundParameters.ContainsKey(nameof(StartTime)) ? Normalize.ToEpochMs(StartTime) : (long?)null;
+            if (startMs.HasValue && startMs.Value >= endMs)
             {
                 ThrowValidationError(
                     ErrorIds.InvalidTimeRange,
-                    $"-StartTime ({Normalize.Describe(startMs.Value)}) must be before -EndTime ({Normalize.Describe(endMs.Value)}).",
+                    $"-StartTime ({Normalize.Describe(startMs.Value)}) must be before -EndTime ({Normalize.Describe(endMs)}).",
                     StartTime);
+            }
+
+            string outOfBounds = TimeWindows.OutOfBounds(startMs ?? 0, endMs, Normalize.ToEpochMs(DateTimeOffset.UtcNow));
+            if (outOfBounds != null)
+            {
+                ThrowValidationError(ErrorIds.InvalidTimeRange, outOfBounds, MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? (object)EndTime : StartTime);
             }
 
             string orderField = null;

@@ -113,40 +113,31 @@ namespace CdnTasks.Commands
                 FileType = Normalize.FileType.ToService(FileType),
             };
 
+            string outOfBounds = TimeWindows.OutOfBounds(startMs, endMs, Normalize.ToEpochMs(now));
+            if (outOfBounds != null)
+            {
+                ThrowValidationError(ErrorIds.InvalidTimeRange, outOfBounds, MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? (object)EndTime : StartTime);
+            }
+
             ValidateSkip(pageNumbered: false, PageSize);
-            bool firstGiven = PagingParameters.First != ulong.MaxValue;
-            bool onePage = !All && !firstGiven;
-            long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
 
             RunCancellable(() =>
             {
                 CdnClient client = Client;
                 Pager<CdnUrlTask> pager = client.UrlTaskPager(filter, startMs, endMs, PageSize);
-                pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
-                pager.First = first;
-                pager.Concurrency = onePage ? 1 : client.Transport.Settings.Concurrency;
-                WriteVerbose($"Range {Normalize.Describe(startMs)} to {Normalize.Describe(endMs)} in {pager.SegmentCount} window(s) of at most 24 hours, newest first.");
+                ConfigurePaging(pager, client);
+                WriteVerbose($"Range {Normalize.Describe(startMs)} to {Normalize.Describe(endMs)} in {pager.WindowCount:N0} window(s) of at most 24 hours, newest first.");
 
                 if (PagingParameters.IncludeTotalCount)
                 {
-                    long total = Await(pager.CountAllAsync(CancellationToken));
-                    WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
+                    long? total = Await(pager.CountAsync(CancellationToken));
+                    WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total.HasValue ? 1.0 : 0.0));
                 }
 
-                WritePages(pager, showProgress: !onePage, s_progress);
-
-                if (onePage && pager.Emitted >= PageSize)
+                WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress);
+                if (UsesDefaultLimit)
                 {
-                    long total = Await(pager.CountAllAsync(CancellationToken));
-                    long remaining = total - pager.Skip - pager.Emitted;
-                    if (remaining > 0)
-                    {
-                        WriteWarning(string.Format(
-                            CultureInfo.InvariantCulture,
-                            "Showing the first {0:N0} of {1:N0} matching records. Use -All to get every record, or -First N to get N of them.",
-                            pager.Emitted,
-                            total - pager.Skip));
-                    }
+                    WarnIfMoreMatch(pager, "records", ", or a narrower query (-StartTime, -EndTime, -Status)");
                 }
             });
         }
@@ -164,22 +155,17 @@ namespace CdnTasks.Commands
             // The detail API reports the task's total, succeed and failed counts: exact totals only for those filters.
             bool exactTotal = filter.Url == null && (filter.Status == null || filter.Status == "succeed" || filter.Status == "failed");
             ValidateSkip(pageNumbered: true, PageSize);
-            bool firstGiven = PagingParameters.First != ulong.MaxValue;
-            bool onePage = !All && !firstGiven;
-            long? first = firstGiven ? (long)Math.Min(PagingParameters.First, long.MaxValue) : (onePage ? PageSize : (long?)null);
             RunCancellable(() =>
             {
                 CdnClient client = Client;
                 Pager<CdnUrlTaskDetail> pager = client.TaskDetailPager(taskId, filter, PageSize);
-                pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
-                pager.First = first;
-                pager.Concurrency = onePage ? 1 : client.Transport.Settings.Concurrency;
+                ConfigurePaging(pager, client);
                 try
                 {
                     if (PagingParameters.IncludeTotalCount)
                     {
-                        long total = Await(pager.CountAllAsync(CancellationToken));
-                        WriteObject(PagingParameters.NewTotalCount((ulong)total, exactTotal ? 1.0 : 0.0));
+                        long? total = Await(pager.CountAsync(CancellationToken));
+                        WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), exactTotal && total.HasValue ? 1.0 : 0.0));
                     }
                 }
                 catch (CdnApiException failure) when (TaskWaiter.IsAboutTheTask(failure))
@@ -193,29 +179,27 @@ namespace CdnTasks.Commands
                     ThrowTerminatingError(ToErrorRecord(failure, taskId));
                 }
 
-                if (!WritePages(pager, showProgress: !onePage, s_progress, () => taskId, TaskWaiter.IsAboutTheTask))
+                if (!WritePages(pager, showProgress: !OnePageHoldsAll(pager), s_progress, () => taskId, TaskWaiter.IsAboutTheTask))
                 {
                     return;
                 }
 
-                if (onePage && pager.Emitted >= PageSize)
+                if (UsesDefaultLimit)
                 {
-                    long known = pager.KnownTotal(out _);
-                    if (!exactTotal)
-                    {
-                        WriteWarning($"Showing the first {pager.Emitted:N0} matching URL records of task {taskId}; there may be more. Use -All to get every record, or -First N to get N of them.");
-                    }
-                    else if (known - pager.Skip - pager.Emitted > 0)
-                    {
-                        WriteWarning(string.Format(
-                            CultureInfo.InvariantCulture,
-                            "Showing the first {0:N0} of {1:N0} URL records of task {2}. Use -All to get every record, or -First N to get N of them.",
-                            pager.Emitted,
-                            known - pager.Skip,
-                            taskId));
-                    }
+                    WarnIfMoreMatch(pager, $"URL records of task {taskId}", ", or -Status or -Url");
                 }
             });
+        }
+
+        /// <summary>Gets a value indicating whether neither -All nor -First was given: then at most <see cref="CdnCmdlet.DefaultRecordLimit"/> records are written.</summary>
+        private bool UsesDefaultLimit => !All && PagingParameters.First == ulong.MaxValue;
+
+        /// <summary>-Skip, -First (or the default limit without -All) and the configured concurrency.</summary>
+        private void ConfigurePaging<T>(Pager<T> pager, CdnClient client)
+        {
+            pager.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
+            pager.First = PagingParameters.First != ulong.MaxValue ? (long)Math.Min(PagingParameters.First, long.MaxValue) : All ? (long?)null : DefaultRecordLimit;
+            pager.Concurrency = client.Transport.Settings.Concurrency;
         }
 
         private static bool IsAbsoluteHttpUrl(string value) =>

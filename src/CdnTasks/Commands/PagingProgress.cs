@@ -31,7 +31,7 @@ namespace CdnTasks.Commands
             long known = pager.KnownTotal(out bool complete);
             long emitted = pager.Emitted;
             string of = complete ? $" of {known:N0}" : string.Empty;
-            string window = ShowWindows ? $", window {pager.CurrentSegment + 1} of {pager.SegmentCount}" : string.Empty;
+            string window = ShowWindows ? $", window {pager.CurrentWindow + 1:N0} of {pager.WindowCount:N0}" : string.Empty;
             var record = new ProgressRecord(ActivityId, Activity, $"{emitted:N0}{of} {Unit}{window}");
             if (complete && known > 0)
             {

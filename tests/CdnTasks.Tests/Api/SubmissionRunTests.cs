@@ -52,7 +52,7 @@ namespace CdnTasks.Tests.Api
         {
             var service = new FakeService();
             var ledger = Ledger(6);
-            using (var run = new SubmissionRun(ledger, service.Send, 16, answered: true, CancellationToken.None))
+            using (var run = new SubmissionRun(ledger, service.Send, 16, CancellationToken.None))
             {
                 run.Start();
                 Until(() => service.Sent.Count == 6, "all six are in flight");
@@ -71,7 +71,7 @@ namespace CdnTasks.Tests.Api
         public void NeverMoreThanTheLimitInFlight()
         {
             var service = new FakeService { AnswerAtOnce = true, Delay = TimeSpan.FromMilliseconds(20) };
-            using (var run = new SubmissionRun(Ledger(40), service.Send, 4, answered: true, CancellationToken.None))
+            using (var run = new SubmissionRun(Ledger(40), service.Send, 4, CancellationToken.None))
             {
                 run.Start();
                 for (int i = 0; i < 40; i++)
@@ -85,32 +85,13 @@ namespace CdnTasks.Tests.Api
         }
 
         [Fact]
-        public void UntilTheServiceHasAnsweredTheFirstRequestGoesAlone()
+        public void RequestsTheTransportRefusedToSendAfterA401AreWithheld()
         {
-            var service = new FakeService();
-            using (var run = new SubmissionRun(Ledger(5), service.Send, 16, answered: false, CancellationToken.None))
-            {
-                run.Start();
-                Until(() => service.Sent.Count == 1, "the first is sent");
-                Thread.Sleep(100);
-                Assert.Single(service.Sent);
-                service.Answer(0, 7);
-                Until(() => service.Sent.Count == 5, "the other four are sent together");
-                for (int i = 1; i < 5; i++)
-                {
-                    service.Answer(i, 7 + i);
-                }
-
-                Assert.Equal(11, Within(run.Outcome(4)).TaskId);
-            }
-        }
-
-        [Fact]
-        public void AWrongKeyCostsOneRefusalAndWithholdsEveryOtherRequest()
-        {
-            var service = new FakeService();
+            // The transport sends a command's requests one at a time until the first answer, and none after a 401: the
+            // fake does the same. The first request's 401 is its own failure; every other request is withheld.
+            var service = new FakeService { LikeTheTransport = true };
             var ledger = Ledger(5);
-            using (var run = new SubmissionRun(ledger, service.Send, 16, answered: false, CancellationToken.None))
+            using (var run = new SubmissionRun(ledger, service.Send, 16, CancellationToken.None))
             {
                 run.Start();
                 Until(() => service.Sent.Count == 1, "the first is sent");
@@ -133,7 +114,7 @@ namespace CdnTasks.Tests.Api
             // Four in flight at once, the rest queued; request 2 is refused while 1, 3 and 4 are out.
             var service = new FakeService();
             var ledger = Ledger(10);
-            using (var run = new SubmissionRun(ledger, service.Send, 4, answered: true, CancellationToken.None))
+            using (var run = new SubmissionRun(ledger, service.Send, 4, CancellationToken.None))
             {
                 run.Start();
                 Until(() => service.Sent.Count == 4, "four are in flight");
@@ -160,10 +141,11 @@ namespace CdnTasks.Tests.Api
         [Fact]
         public void ARequestWaitingForItsSlotWhenARefusalComesIsWithheldNotSent()
         {
-            // The transport calls BeforeSend after the rate limiter: a request that was waiting there when a 401 came must not go out.
-            var service = new FakeService { HoldBeforeSend = 1 };
+            // The transport checks for a refusal after the rate limiter: a request that was waiting there when a 401 came
+            // does not go out, and the run reports it as withheld.
+            var service = new FakeService { HoldBeforeSend = 1, LikeTheTransport = true, Answered = true };
             var ledger = Ledger(2);
-            using (var run = new SubmissionRun(ledger, service.Send, 16, answered: true, CancellationToken.None))
+            using (var run = new SubmissionRun(ledger, service.Send, 16, CancellationToken.None))
             {
                 run.Start();
                 Until(() => service.Sent.Count == 1 && service.Holding, "request 1 is out and request 2 waits before the wire");
@@ -182,7 +164,7 @@ namespace CdnTasks.Tests.Api
         {
             var service = new FakeService();
             var ledger = Ledger(3);
-            using (var run = new SubmissionRun(ledger, service.Send, 16, answered: true, CancellationToken.None))
+            using (var run = new SubmissionRun(ledger, service.Send, 16, CancellationToken.None))
             {
                 run.Start();
                 Until(() => service.Sent.Count == 3, "all three are in flight");
@@ -202,7 +184,7 @@ namespace CdnTasks.Tests.Api
         {
             var service = new FakeService();
             var ledger = Ledger(8);
-            using (var run = new SubmissionRun(ledger, service.Send, 3, answered: true, CancellationToken.None))
+            using (var run = new SubmissionRun(ledger, service.Send, 3, CancellationToken.None))
             {
                 run.Start();
                 Until(() => service.Sent.Count == 3, "three are in flight");
@@ -224,7 +206,7 @@ namespace CdnTasks.Tests.Api
             var service = new FakeService { HoldBeforeSend = 2 };
             var ledger = Ledger(6);
             using (var cancel = new CancellationTokenSource())
-            using (var run = new SubmissionRun(ledger, service.Send, 3, answered: true, cancel.Token))
+            using (var run = new SubmissionRun(ledger, service.Send, 3, cancel.Token))
             {
                 run.Start();
                 Until(() => service.Sent.Count == 2 && service.Holding, "two are out, the third waits before the wire");
@@ -247,6 +229,8 @@ namespace CdnTasks.Tests.Api
         {
             private readonly ConcurrentDictionary<int, TaskCompletionSource<long>> _answers = new ConcurrentDictionary<int, TaskCompletionSource<long>>();
             private readonly ManualResetEventSlim _hold = new ManualResetEventSlim(false);
+            private readonly SemaphoreSlim _untilAnswered = new SemaphoreSlim(1, 1);
+            private volatile CdnApiException _refused;
             private int _inFlight;
             private int _mostInFlight;
             private volatile bool _holding;
@@ -260,6 +244,15 @@ namespace CdnTasks.Tests.Api
 
             /// <summary>Gets or sets the index of a request held just before the wire until <see cref="ReleaseHold"/>, or -1.</summary>
             public int HoldBeforeSend { get; set; } = -1;
+
+            /// <summary>
+            /// Gets or sets a value indicating whether the fake keeps the transport's rules: one request at a time until the
+            /// first answer, and after a 401/403 every later request fails with that refusal without being sent.
+            /// </summary>
+            public bool LikeTheTransport { get; set; }
+
+            /// <summary>Gets or sets a value indicating whether the service has answered already (no one-at-a-time start).</summary>
+            public bool Answered { get; set; }
 
             public bool Holding => _holding;
 
@@ -282,7 +275,26 @@ namespace CdnTasks.Tests.Api
                         _hold.Wait(Patience);
                     }
 
+                    if (LikeTheTransport)
+                    {
+                        await _untilAnswered.WaitAsync(cancellationToken);
+                        if (Answered)
+                        {
+                            _untilAnswered.Release();
+                        }
+                    }
+
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (LikeTheTransport && _refused != null)
+                    {
+                        if (!Answered)
+                        {
+                            _untilAnswered.Release();
+                        }
+
+                        throw _refused;
+                    }
+
                     beforeSend();
                     Sent.Enqueue(index);
                     if (AnswerAtOnce)
@@ -292,9 +304,25 @@ namespace CdnTasks.Tests.Api
                     }
 
                     TaskCompletionSource<long> answer = _answers.GetOrAdd(index, _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
-                    using (cancellationToken.Register(() => answer.TrySetCanceled()))
+                    try
                     {
-                        return await answer.Task;
+                        using (cancellationToken.Register(() => answer.TrySetCanceled()))
+                        {
+                            return await answer.Task;
+                        }
+                    }
+                    catch (CdnApiException failure) when (failure.StatusCode == HttpStatusCode.Unauthorized || failure.StatusCode == HttpStatusCode.Forbidden)
+                    {
+                        _refused = failure;
+                        throw;
+                    }
+                    finally
+                    {
+                        if (LikeTheTransport && !Answered)
+                        {
+                            Answered = _refused == null;
+                            _untilAnswered.Release();
+                        }
                     }
                 }
                 finally

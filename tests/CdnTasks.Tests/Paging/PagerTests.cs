@@ -12,14 +12,13 @@ using Xunit;
 namespace CdnTasks.Tests.Paging
 {
     /// <summary>
-    /// Tests for <see cref="Pager{T}"/> over an in-memory <see cref="FakePageSource"/>: order across segments and
-    /// pages, -First/-Skip, aligned offsets, data changing while paging, failures, cancellation and the bound on
-    /// concurrent fetches.
+    /// Tests for <see cref="Pager{T}"/> over the in-memory <see cref="FakeListService"/>: order across windows and pages,
+    /// the requests keyset paging makes, -First/-Skip, page_number APIs, records sharing a millisecond, failures,
+    /// cancellation, counts, the bound on requests in flight and on what is remembered.
     /// </summary>
     public class PagerTests
     {
-        /// <summary>No test here may take long; a pager that loops forever fails instead of hanging.</summary>
-        private static readonly TimeSpan s_guard = TimeSpan.FromSeconds(20);
+        private const long Hour = 3_600_000;
 
         public static IEnumerable<object[]> Concurrencies => new[] { new object[] { 1 }, new object[] { 4 } };
 
@@ -28,525 +27,519 @@ namespace CdnTasks.Tests.Paging
         [InlineData(4, 100)]
         [InlineData(1, 7)]
         [InlineData(4, 7)]
-        [InlineData(4, 1)]
-        public async Task RecordsComeInOrderAcrossSegmentsAndPages(int concurrency, int pageSize)
+        [InlineData(4, 2)]
+        public async Task RecordsComeNewestFirstAcrossWindowsAndPages(int concurrency, int pageSize)
         {
-            var source = new FakePageSource(250, 0, 7, 100, 333);
+            // Five windows of an hour; the second holds nothing.
+            var service = new FakeListService(0, 5 * Hour, 700);
+            foreach (Rec record in service.Matching().Where(r => r.Time >= 3 * Hour && r.Time < 4 * Hour))
+            {
+                service.Delete(record.RealId);
+            }
+
             var random = new Random(12345);
-            source.Delay = _ =>
+            service.Delay = _ =>
             {
                 lock (random)
                 {
-                    // Random completion order: later pages often finish before earlier ones.
-                    return TimeSpan.FromMilliseconds(random.Next(0, 4));
+                    return TimeSpan.FromMilliseconds(random.Next(0, 4)); // later pages often finish first
                 }
             };
-            Pager<Rec> pager = source.Pager(pageSize, concurrency);
+            Pager<Rec> pager = service.Pager(HourWindows(5), pageSize, concurrency);
 
-            List<Rec> records = await ReadAll(pager);
+            List<Rec> records = await PagerRun.ReadAll(pager);
 
-            Assert.Equal(source.AllRecords(), records);
+            Assert.Equal(service.Matching(), records);
             Assert.Equal(records.Count, pager.Emitted);
-            Assert.Equal(0, pager.DuplicatesDropped);
-            Assert.All(source.Calls, c => Assert.Equal(pageSize, c.Limit));
-            Assert.Equal(source.CallCount, pager.PagesRequested);
+            Assert.Equal(service.CallCount, pager.PagesRequested);
+            Assert.All(service.Calls, c => Assert.Equal(pageSize, c.Limit));
         }
 
         [Fact]
         public async Task ConcurrencyOneAndFourGiveIdenticalRecords()
         {
-            var one = new FakePageSource(120, 45, 0, 301);
-            var four = new FakePageSource(120, 45, 0, 301);
+            var one = new FakeListService(0, 4 * Hour, 466);
+            var four = new FakeListService(0, 4 * Hour, 466);
 
-            List<Rec> sequential = await ReadAll(one.Pager(50, 1));
-            List<Rec> parallel = await ReadAll(four.Pager(50, 4));
+            List<Rec> sequential = await PagerRun.ReadAll(one.Pager(HourWindows(4), 50, 1));
+            List<Rec> parallel = await PagerRun.ReadAll(four.Pager(HourWindows(4), 50, 4));
 
             Assert.Equal(466, sequential.Count);
             Assert.Equal(sequential, parallel);
         }
 
         [Fact]
-        public async Task FirstRequestsOnlyTheNeededPagesOfOneSegment()
+        public async Task EachRequestAfterTheFirstAsksFromTheLastRecordRead()
         {
-            var source = new FakePageSource(1000);
-            Pager<Rec> pager = source.Pager(100, 4);
-            pager.First = 150;
+            // One record a millisecond: every page but the first starts at the last record of the page before it (the anchor),
+            // with the range's end narrowed to that record's time, so nothing newer can shift it.
+            var service = new FakeListService(0, Hour, 250, singleRecordTimes: true);
+            List<Rec> all = service.Matching();
 
-            List<Rec> records = await ReadAll(pager);
+            List<Rec> records = await PagerRun.ReadAll(service.Pager(100, 1));
 
-            Assert.Equal(source.Segment(0).Take(150), records);
-            Assert.Equal(new[] { new FetchCall(0, 0, 100), new FetchCall(0, 100, 100) }, source.Calls.OrderBy(c => c.Offset));
+            Assert.Equal(all, records);
+            Assert.Equal(
+                new[]
+                {
+                    new PageRequest(0, Hour, 0, 100),
+                    new PageRequest(0, all[99].Time + 1, 0, 100),
+                    new PageRequest(0, all[198].Time + 1, 0, 100),
+                },
+                service.Calls);
+        }
+
+        [Theory]
+        [MemberData(nameof(Concurrencies))]
+        public async Task RecordsSharingOneMillisecondAcrossPagesAreReadByOffsetWithinIt(int concurrency)
+        {
+            // A task of 250 URLs created in the same millisecond, between other records.
+            var service = new FakeListService(0, Hour, 300, singleRecordTimes: true);
+            for (int i = 0; i < 250; i++)
+            {
+                service.Insert(Hour / 2, "succeed");
+            }
+
+            Pager<Rec> pager = service.Pager(100, concurrency);
+            int mostRemembered = 0;
+
+            List<Rec> records = await PagerRun.ReadAll(pager, (_, _) =>
+            {
+                mostRemembered = Math.Max(mostRemembered, pager.RememberedKeys);
+                return true;
+            });
+
+            Assert.Equal(service.Matching(), records);
+            Assert.InRange(mostRemembered, 1, 250);
+            if (concurrency == 1)
+            {
+                Assert.Contains(service.Calls, c => c.EndMs == (Hour / 2) + 1 && c.Offset > 0); // on from the anchor inside the millisecond
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(Concurrencies))]
+        public async Task ChangesAmongTheRecordsOfTheAnchorsMillisecondAreCaught(int concurrency)
+        {
+            // 250 records in one millisecond; each time a request asks past the start of it, one record read earlier is deleted,
+            // which shifts the rest one place back: the anchor is not where expected, and the millisecond is read again.
+            var service = new FakeListService(0, Hour, 0);
+            for (int i = 0; i < 250; i++)
+            {
+                service.Insert(1000, "succeed");
+            }
+
+            List<Rec> original = service.Matching();
+            var deleted = new HashSet<long>();
+            service.BeforeAnswer = (number, request) =>
+            {
+                if (request.Offset > 0 && deleted.Count < 3)
+                {
+                    Rec first = original.First(r => !deleted.Contains(r.RealId));
+                    deleted.Add(first.RealId);
+                    service.Delete(first.RealId);
+                }
+            };
+
+            List<Rec> records = await PagerRun.ReadAll(service.Pager(100, concurrency));
+
+            Assert.Equal(records.Count, records.Select(r => r.RealId).Distinct().Count());
+            Assert.Empty(service.Stable().Select(r => r.RealId).Except(records.Select(r => r.RealId)));
         }
 
         [Fact]
-        public async Task FirstAcrossSeveralSegmentsKeepsOrderAndRequestsTwoPagesOfTheFirstSegment()
+        public async Task AMillisecondThatChangesOnEveryRequestIsGivenUpWithAGapAndTheRestIsRead()
         {
-            var source = new FakePageSource(1000, 1000, 1000);
-            Pager<Rec> pager = source.Pager(100, 4);
-            pager.First = 150;
+            var service = new FakeListService(0, Hour, 0);
+            for (int i = 0; i < 150; i++)
+            {
+                service.Insert(5000, "succeed");
+            }
 
-            List<Rec> records = await ReadAll(pager);
+            Rec older = service.Insert(10, "succeed");
+            service.BeforeAnswer = (number, request) =>
+            {
+                if (number > 1)
+                {
+                    service.Delete(service.Matching().First(r => r.Time == 5000).RealId); // always one of the first read
+                }
+            };
+            Pager<Rec> pager = service.Pager(100, 1);
 
-            // The first 150 records of the range are the first 150 of the newest window.
-            Assert.Equal(source.Segment(0).Take(150), records);
-            Assert.Equal(2, source.Calls.Count(c => c.Segment == 0));
+            List<Rec> records = await PagerRun.ReadAll(pager);
+
+            PagingGap gap = Assert.Single(pager.Gaps);
+            Assert.Equal(new TimeWindow(5000, 5001), gap.Window);
+            Assert.Contains("changed between every request", gap.Reason);
+            // It says how many at least: the records the service still had at that millisecond, less those written.
+            int written = records.Count(r => r.Time == 5000);
+            int lostForGood = service.Stable().Count(r => r.Time == 5000 && !records.Any(w => w.RealId == r.RealId));
+            Assert.True(lostForGood > 0);
+            Assert.NotNull(gap.Missing);
+            Assert.True(gap.Missing.Value >= 1 && gap.Missing.Value <= lostForGood, $"missing {gap.Missing}, lost for good {lostForGood}, written {written}");
+            Assert.Equal(older.RealId, records.Last().RealId);
+            Assert.Equal(records.Count, records.Select(r => r.RealId).Distinct().Count());
+        }
+
+        [Theory]
+        [MemberData(nameof(Concurrencies))]
+        public async Task AServiceWhoseEndIsInclusiveGivesNoDuplicatesAtWindowBoundaries(int concurrency)
+        {
+            var service = new FakeListService(0, 3 * Hour, 300) { InclusiveEnd = true };
+            service.Insert(Hour, "succeed");
+            service.Insert(2 * Hour, "succeed");
+            service.Insert(2 * Hour, "failed");
+
+            List<Rec> records = await PagerRun.ReadAll(service.Pager(HourWindows(3), 100, concurrency));
+
+            Assert.Equal(service.Matching().Where(r => r.Time < 3 * Hour), records);
         }
 
         [Fact]
-        public async Task FirstSpanningSegmentsKeepsOrderWithConcurrency()
+        public async Task AnAnswerThatIsNotNewestFirstIsReportedAsAGap()
         {
-            var source = new FakePageSource(30, 200, 200);
-            Pager<Rec> pager = source.Pager(100, 4);
+            var service = new FakeListService(0, Hour, 0);
+            var out1 = new Rec(500, 1, "u1", "succeed", 1);
+            var out2 = new Rec(900, 2, "u2", "succeed", 2);
+            PageFetcher<Rec> fetch = (request, ct) => Task.FromResult(new Page<Rec>(2, request.Offset == 0 && request.EndMs == Hour ? new[] { out1, out2 } : Array.Empty<Rec>()));
+            var pager = new Pager<Rec>(new[] { new TimeWindow(0, Hour) }, fetch, 100, r => r.Time, FakeListService.KeyOf);
+
+            await PagerRun.ReadAll(pager);
+
+            Assert.Contains(pager.Gaps, g => g.Reason.Contains("not newest first"));
+        }
+
+        [Fact]
+        public async Task FirstRequestsOnlyThePagesItNeeds()
+        {
+            var service = new FakeListService(0, Hour, 1000);
+            Pager<Rec> pager = service.Pager(100, 4);
             pager.First = 150;
 
-            List<Rec> records = await ReadAll(pager);
+            List<Rec> records = await PagerRun.ReadAll(pager);
 
-            Assert.Equal(source.AllRecords().Take(150), records);
+            Assert.Equal(service.Matching().Take(150), records);
+            Assert.Equal(2, service.CallCount);
         }
 
         [Theory]
         [InlineData(1, 1)]
-        [InlineData(99, 1)]
         [InlineData(100, 1)]
         [InlineData(101, 2)]
+        [InlineData(199, 2)]
+        [InlineData(200, 3)]
         [InlineData(250, 3)]
-        public async Task FirstWithinOneSegmentMakesTheMinimumNumberOfRequests(long first, int expectedCalls)
+        public async Task FirstWithinOneWindowMakesTheFewestRequests(long first, int expectedCalls)
         {
-            var source = new FakePageSource(1000);
-            Pager<Rec> pager = source.Pager(100, 4);
+            // Every page after the first starts at the last record already read: 100, then 99 new records a page.
+            var service = new FakeListService(0, Hour, 1000, singleRecordTimes: true);
+            Pager<Rec> pager = service.Pager(100, 4);
             pager.First = first;
 
-            List<Rec> records = await ReadAll(pager);
+            List<Rec> records = await PagerRun.ReadAll(pager);
 
-            Assert.Equal(source.Segment(0).Take((int)first), records);
-            Assert.Equal(expectedCalls, source.CallCount);
+            Assert.Equal(service.Matching().Take((int)first), records);
+            Assert.Equal(expectedCalls, service.CallCount);
         }
 
-        [Fact]
-        public async Task FirstSpanningSegmentsSequentialRequestsOnlyNeededPages()
+        [Theory]
+        [MemberData(nameof(Concurrencies))]
+        public async Task FirstAcrossWindowsKeepsOrderAndAsksNoWindowItDoesNotNeed(int concurrency)
         {
-            var source = new FakePageSource(30, 200, 200);
-            Pager<Rec> pager = source.Pager(100, 1);
+            var service = new FakeListService(0, 4 * Hour, 0);
+            for (int hour = 0; hour < 4; hour++)
+            {
+                int count = hour == 3 ? 30 : 200;
+                for (int i = 0; i < count; i++)
+                {
+                    service.Insert((hour * Hour) + 1 + i, "succeed");
+                }
+            }
+
+            Pager<Rec> pager = service.Pager(HourWindows(4), 100, concurrency);
             pager.First = 150;
 
-            List<Rec> records = await ReadAll(pager);
+            List<Rec> records = await PagerRun.ReadAll(pager);
 
-            Assert.Equal(source.AllRecords().Take(150), records);
-            Assert.Equal(
-                new[] { new FetchCall(0, 0, 100), new FetchCall(1, 0, 100), new FetchCall(1, 100, 100) },
-                source.Calls);
+            Assert.Equal(service.Matching().Take(150), records);
+            Assert.DoesNotContain(service.Calls, c => c.StartMs < 2 * Hour); // the two oldest windows are never asked
         }
 
         [Fact]
         public async Task FirstZeroRequestsNothing()
         {
-            var source = new FakePageSource(10);
-            Pager<Rec> pager = source.Pager(100, 4);
+            var service = new FakeListService(0, Hour, 10);
+            Pager<Rec> pager = service.Pager(100, 4);
             pager.First = 0;
 
-            Assert.Empty(await ReadAll(pager));
-            Assert.Equal(0, source.CallCount);
+            Assert.Empty(await PagerRun.ReadAll(pager));
+            Assert.Equal(0, service.CallCount);
+        }
+
+        [Theory]
+        [InlineData(1, 120, null)]
+        [InlineData(4, 120, null)]
+        [InlineData(1, 245, 30)]
+        [InlineData(4, 25, 30)]
+        [InlineData(4, 5000, null)]
+        public async Task SkipAndFirstSelectTheSameRecordsAsTheFullList(int concurrency, long skip, int? first)
+        {
+            var service = new FakeListService(0, 3 * Hour, 400);
+            Pager<Rec> pager = service.Pager(HourWindows(3), 100, concurrency);
+            pager.Skip = skip;
+            pager.First = first;
+
+            List<Rec> records = await PagerRun.ReadAll(pager);
+
+            IEnumerable<Rec> expected = service.Matching().Skip((int)skip);
+            Assert.Equal(first.HasValue ? expected.Take(first.Value) : expected, records);
         }
 
         [Theory]
         [MemberData(nameof(Concurrencies))]
-        public async Task SkipWithinTheFirstSegmentStartsAtThatOffset(int concurrency)
+        public async Task PageNumberApisGetAlignedOffsetsAndEveryRecordOnce(int concurrency)
         {
-            var source = new FakePageSource(250, 50);
-            Pager<Rec> pager = source.Pager(100, concurrency);
-            pager.Skip = 120;
-
-            List<Rec> records = await ReadAll(pager);
-
-            Assert.Equal(source.AllRecords().Skip(120), records);
-            Assert.Equal(new FetchCall(0, 120, 100), source.Calls.First());
-            Assert.DoesNotContain(source.Calls, c => c.Segment == 0 && c.Offset < 120);
-        }
-
-        [Theory]
-        [MemberData(nameof(Concurrencies))]
-        public async Task SkipLargerThanTheFirstSegmentContinuesInTheNext(int concurrency)
-        {
-            var source = new FakePageSource(30, 100, 40);
-            Pager<Rec> pager = source.Pager(100, concurrency);
-            pager.Skip = 45;
-
-            List<Rec> records = await ReadAll(pager);
-
-            Assert.Equal(source.AllRecords().Skip(45), records);
-            Assert.Equal(FakePageSource.Id(1, 15), records[0].Id);
-            Assert.Contains(new FetchCall(1, 15, 100), source.Calls);
-        }
-
-        [Theory]
-        [MemberData(nameof(Concurrencies))]
-        public async Task SkipAndFirstTogether(int concurrency)
-        {
-            var source = new FakePageSource(30, 100, 40);
-            Pager<Rec> pager = source.Pager(20, concurrency);
-            pager.Skip = 25;
-            pager.First = 30;
-
-            List<Rec> records = await ReadAll(pager);
-
-            Assert.Equal(source.AllRecords().Skip(25).Take(30), records);
-        }
-
-        [Theory]
-        [MemberData(nameof(Concurrencies))]
-        public async Task SkipBeyondEverythingYieldsNothing(int concurrency)
-        {
-            var source = new FakePageSource(30, 10);
-            Pager<Rec> pager = source.Pager(100, concurrency);
-            pager.Skip = 1000;
-
-            Assert.Empty(await ReadAll(pager));
-        }
-
-        [Theory]
-        [MemberData(nameof(Concurrencies))]
-        public async Task AlignedOffsetsRequestPageMultiplesAndDropTheLeadingItems(int concurrency)
-        {
-            var source = new FakePageSource(100);
-            Pager<Rec> pager = source.Pager(10, concurrency);
+            var service = new FakeListService(0, Hour, 457) { Aligned = true };
+            Pager<Rec> pager = service.Pager(10, concurrency);
             pager.AlignedOffsets = true;
-            pager.Skip = 25;
+            pager.MaxPageSize = 10_000;
 
-            List<Rec> records = await ReadAll(pager);
+            List<Rec> records = await PagerRun.ReadAll(pager);
 
-            Assert.Equal(source.AllRecords().Skip(25), records);
-            Assert.Equal(new FetchCall(0, 20, 10), source.Calls.First());
-            Assert.All(source.Calls, c => Assert.Equal(0, c.Offset % 10));
+            Assert.Equal(service.Matching(), records);
+            Assert.All(service.Calls, c => Assert.Equal(0, c.Offset % c.Limit));
         }
 
         [Theory]
         [MemberData(nameof(Concurrencies))]
-        public async Task AlignedOffsetsWithSkipAcrossSegments(int concurrency)
+        public async Task WithoutATimeOrderEveryAnswerIsReadFromTheTopAndStillComplete(int concurrency)
         {
-            var source = new FakePageSource(12, 40, 7);
-            Pager<Rec> pager = source.Pager(10, concurrency);
-            pager.AlignedOffsets = true;
-            pager.Skip = 25;
-
-            List<Rec> records = await ReadAll(pager);
-
-            // 12 in the first segment, so 13 are skipped in the second: page offset 10, 3 dropped.
-            Assert.Equal(source.AllRecords().Skip(25), records);
-            Assert.Equal(FakePageSource.Id(1, 13), records[0].Id);
-            Assert.All(source.Calls, c => Assert.Equal(0, c.Offset % 10));
-            Assert.Contains(new FetchCall(1, 10, 10), source.Calls);
-        }
-
-        [Theory]
-        [InlineData(1, 30)]
-        [InlineData(4, 30)]
-        [InlineData(1, 60)]
-        [InlineData(4, 60)]
-        public async Task TotalGrowingWhilePagingGivesEveryRecordOnce(int concurrency, int added)
-        {
-            var source = new FakePageSource(250);
-            source.AfterServe = (number, call, data) =>
+            // The URLs of one task (no time order), -Status processing while they finish: each request asks from the top with
+            // a larger page, so every answer proves itself.
+            var service = new FakeListService(0, 1, 600) { Aligned = true, StatusFilter = "processing", StatusChangesPerRequest = 5 };
+            var pager = new Pager<Rec>(new[] { TimeWindows.Unordered }, service.Fetch, 50, _ => 0, FakeListService.KeyOf)
             {
-                if (number == 1)
-                {
-                    // New records arrive just after the first page was served.
-                    int start = data[0].Count;
-                    data[0].AddRange(Enumerable.Range(start, added).Select(i => new Rec(0, FakePageSource.Id(0, i))));
-                }
+                Concurrency = concurrency,
+                AlignedOffsets = true,
+                MaxPageSize = 10_000,
             };
-            Pager<Rec> pager = source.Pager(100, concurrency);
 
-            List<Rec> records = await ReadAll(pager);
+            List<Rec> records = await PagerRun.ReadAll(pager);
 
-            Assert.Equal(250 + added, records.Count);
-            Assert.Equal(source.AllRecords(), records);
-            Assert.Equal(0, pager.DuplicatesDropped);
+            Assert.Equal(records.Count, records.Select(r => r.RealId).Distinct().Count());
+            Assert.Empty(service.Stable().Select(r => r.RealId).Except(records.Select(r => r.RealId)));
+            Assert.All(service.Calls, c => Assert.Equal(0, c.Offset));
         }
 
         [Theory]
         [MemberData(nameof(Concurrencies))]
-        public async Task TotalShrinkingWhilePagingStopsCleanly(int concurrency)
+        public async Task AFailedRequestSurfacesAfterEveryRecordBeforeIt(int concurrency)
         {
-            var source = new FakePageSource(250);
-            source.AfterServe = (number, call, data) =>
-            {
-                if (number == 1)
-                {
-                    data[0].RemoveRange(150, 100);
-                }
-            };
-            Pager<Rec> pager = source.Pager(100, concurrency);
-
-            List<Rec> records = await ReadAll(pager);
-
-            Assert.Equal(source.AllRecords(), records);
-            Assert.Equal(150, records.Count);
-        }
-
-        [Theory]
-        [MemberData(nameof(Concurrencies))]
-        public async Task MissingTotalsStillReadEverythingAndStop(int concurrency)
-        {
-            foreach (int count in new[] { 0, 1, 99, 100, 200, 250 })
-            {
-                var source = new FakePageSource(count, 3) { HideTotals = true };
-                Pager<Rec> pager = source.Pager(100, concurrency);
-
-                List<Rec> records = await ReadAll(pager);
-
-                Assert.Equal(source.AllRecords(), records);
-            }
-        }
-
-        [Theory]
-        [MemberData(nameof(Concurrencies))]
-        public async Task RecordsInsertedAtTheHeadWhilePagingAreDeDuplicated(int concurrency)
-        {
-            var source = new FakePageSource(250);
-            List<Rec> original = source.AllRecords();
-            source.AfterServe = (number, call, data) =>
-            {
-                if (number == 1)
-                {
-                    // Newest first: a new record pushes every later page down by one.
-                    data[0].Insert(0, new Rec(0, 999_999));
-                }
-            };
-            Pager<Rec> pager = source.Pager(100, concurrency);
-
-            List<Rec> records = await ReadAll(pager);
-
-            Assert.Equal(original, records);
-            Assert.Equal(1, pager.DuplicatesDropped);
-            Assert.Equal(records.Count, records.Select(r => r.Id).Distinct().Count());
-        }
-
-        [Theory]
-        [MemberData(nameof(Concurrencies))]
-        public async Task FailureOnPageThreeSurfacesAfterPagesOneAndTwoWereYielded(int concurrency)
-        {
-            var source = new FakePageSource(1000);
-            source.Fail = c => c.Offset == 200 ? new InvalidOperationException("page 3 failed") : null;
-            Pager<Rec> pager = source.Pager(100, concurrency);
+            var service = new FakeListService(0, Hour, 1000, singleRecordTimes: true);
+            service.Fail = (number, request) => number == 3 ? new InvalidOperationException("request 3 failed") : null;
+            Pager<Rec> pager = service.Pager(100, concurrency);
             var received = new List<Rec>();
 
-            var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => PagerRun.ReadAll(pager, (all, page) =>
             {
-                await foreach (Rec record in pager.ReadAsync().WithCancellation(CancellationToken.None))
-                {
-                    received.Add(record);
-                }
-            });
+                received.AddRange(page);
+                return true;
+            }));
 
-            Assert.Equal("page 3 failed", failure.Message);
-            Assert.Equal(source.Segment(0).Take(200), received);
+            Assert.Equal("request 3 failed", failure.Message);
+            Assert.Equal(service.Matching().Take(received.Count), received);
+            Assert.InRange(received.Count, 199, 199);
         }
 
         [Fact]
-        public async Task CancellationMidWayThrowsAndInFlightFetchesSeeIt()
+        public async Task CancellationMidWayThrowsAndTheRequestsInFlightSeeIt()
         {
-            var source = new FakePageSource(1000);
-            source.Delay = c => c.Offset >= 20 ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(5);
-            Pager<Rec> pager = source.Pager(10, 4);
+            var service = new FakeListService(0, 10 * Hour, 1000, singleRecordTimes: true);
+            service.Delay = c => c.Offset == 0 && c.EndMs == 10 * Hour ? TimeSpan.FromMilliseconds(5) : TimeSpan.FromSeconds(30);
+            Pager<Rec> pager = service.Pager(HourWindows(10), 10, 4);
             using var cts = new CancellationTokenSource();
-            var received = new List<Rec>();
             var clock = Stopwatch.StartNew();
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PagerRun.ReadAll(pager, (all, page) =>
             {
-                await foreach (Rec record in pager.ReadAsync(cts.Token))
-                {
-                    received.Add(record);
-                    if (received.Count == 15)
-                    {
-                        cts.Cancel();
-                    }
-                }
-            });
+                cts.Cancel();
+                return true;
+            }, cts.Token));
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"cancellation took {clock.Elapsed}");
-            Assert.InRange(received.Count, 15, 20);
-            Assert.Equal(source.Segment(0).Take(received.Count), received);
-            await WaitUntil(() => source.CancelledFetches >= 3 && source.InFlight == 0);
-            Assert.Equal(source.CallCount - 2, source.CancelledFetches);
+            await WaitUntil(() => service.InFlight == 0 && service.CancelledFetches == service.CallCount - 1);
         }
 
         [Fact]
-        public async Task StoppingEarlyCancelsInFlightFetches()
+        public async Task StoppingEarlyCancelsTheRequestsInFlight()
         {
-            var source = new FakePageSource(100, 100, 100, 100);
-            source.Delay = c => c.Segment == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(30);
-            Pager<Rec> pager = source.Pager(100, 4);
-            var received = new List<Rec>();
+            var service = new FakeListService(0, 4 * Hour, 400);
+            service.Delay = c => c.EndMs == 4 * Hour && c.Offset == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(30);
+            Pager<Rec> pager = service.Pager(HourWindows(4), 100, 4);
             var clock = Stopwatch.StartNew();
 
-            await foreach (Rec record in pager.ReadAsync())
-            {
-                received.Add(record);
-                if (received.Count == 5)
-                {
-                    break;
-                }
-            }
+            List<Rec> records = await PagerRun.ReadAll(pager, (all, page) => false);
 
-            Assert.Equal(source.Segment(0).Take(5), received);
-            Assert.Equal(4, source.CallCount);
-            await WaitUntil(() => source.CancelledFetches == 3 && source.InFlight == 0);
+            Assert.NotEmpty(records);
+            Assert.True(service.CallCount > 1, "nothing was asked ahead, so nothing could be cancelled");
+            await WaitUntil(() => service.InFlight == 0 && service.CancelledFetches == service.CallCount - 1);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {clock.Elapsed}");
         }
 
         [Fact]
-        public async Task CountAllSumsEverySegmentWithOneSmallRequestEach()
+        public async Task CountSumsEveryWindowWithOneSmallRequestEach()
         {
-            var source = new FakePageSource(250, 0, 7, 100, 333);
-            Pager<Rec> pager = source.Pager(100, 4);
+            var service = new FakeListService(0, 5 * Hour, 690);
+            Pager<Rec> pager = service.Pager(HourWindows(5), 100, 4);
 
-            long total = await pager.CountAllAsync(CancellationToken.None);
+            long? total = await pager.CountAsync(CancellationToken.None);
 
             Assert.Equal(690, total);
-            Assert.Equal(5, source.CallCount);
-            Assert.Equal(Enumerable.Range(0, 5), source.Calls.Select(c => c.Segment).OrderBy(s => s));
-            Assert.All(source.Calls, c => Assert.Equal((0L, 1), (c.Offset, c.Limit)));
+            Assert.Equal(5, service.CallCount);
+            Assert.All(service.Calls, c => Assert.Equal((0L, 1), (c.Offset, c.Limit)));
             Assert.Equal(690, pager.KnownTotal(out bool complete));
             Assert.True(complete);
         }
 
         [Fact]
-        public async Task CountAllAsksOnlySegmentsWhoseTotalIsUnknown()
+        public async Task CountAsksOnlyWindowsWhoseTotalIsUnknown()
         {
-            var source = new FakePageSource(250, 0, 7, 100, 333);
-            Pager<Rec> pager = source.Pager(100, 1);
+            var service = new FakeListService(0, 5 * Hour, 690);
+            Pager<Rec> pager = service.Pager(HourWindows(5), 100, 1);
             pager.First = 3;
-            Assert.Equal(3, (await ReadAll(pager)).Count);
-            Assert.Equal(1, source.CallCount);
+            Assert.Equal(3, (await PagerRun.ReadAll(pager)).Count);
+            Assert.Equal(1, service.CallCount);
             pager.KnownTotal(out bool completeBefore);
             Assert.False(completeBefore);
 
-            long total = await pager.CountAllAsync(CancellationToken.None);
+            long? total = await pager.CountAsync(CancellationToken.None);
 
             Assert.Equal(690, total);
-            Assert.Equal(5, source.CallCount);
-            Assert.Equal(new[] { 1, 2, 3, 4 }, source.Calls.Skip(1).Select(c => c.Segment).OrderBy(s => s));
+            Assert.Equal(5, service.CallCount);
+        }
+
+        [Theory]
+        [InlineData("negative")]
+        [InlineData("null")]
+        [InlineData("under:0.4")]
+        public async Task ACountIsUnknownWhenTotalsAreNotBelieved(string mode)
+        {
+            var service = new FakeListService(0, 2 * Hour, 500) { TotalMode = mode };
+            Pager<Rec> pager = service.Pager(HourWindows(2), 100, 1);
+            await PagerRun.ReadAll(pager);
+
+            Assert.Null(await pager.CountAsync(CancellationToken.None));
         }
 
         [Theory]
         [InlineData(1)]
         [InlineData(2)]
         [InlineData(4)]
-        public async Task AtMostConcurrencyFetchesAreInFlight(int concurrency)
+        public async Task AtMostConcurrencyRequestsAreInFlight(int concurrency)
         {
-            var source = new FakePageSource(300, 300, 300, 300, 300, 300, 300);
-            source.Delay = _ => TimeSpan.FromMilliseconds(3);
-            Pager<Rec> pager = source.Pager(50, concurrency);
+            var service = new FakeListService(0, 7 * Hour, 2100);
+            service.Delay = _ => TimeSpan.FromMilliseconds(3);
 
-            List<Rec> records = await ReadAll(pager);
+            List<Rec> records = await PagerRun.ReadAll(service.Pager(HourWindows(7), 50, concurrency));
 
-            Assert.Equal(source.AllRecords(), records);
-            Assert.InRange(source.MaxInFlight, 1, concurrency);
+            Assert.Equal(service.Matching(), records);
+            Assert.InRange(service.MaxInFlight, 1, concurrency);
             if (concurrency > 1)
             {
-                // Proves the bound is measured, not trivially met: pages really overlapped.
-                Assert.True(source.MaxInFlight > 1, "no two fetches ever overlapped");
+                Assert.True(service.MaxInFlight > 1, "no two requests ever overlapped"); // the bound is measured, not trivially met
             }
         }
 
         [Fact]
-        public async Task ASlotFreedByALaterPageIsRefilledWhileTheNextPageToWriteIsSlow()
+        public async Task PagesAreAskedAheadWhileTheNextPageToWriteIsSlow()
         {
-            var source = new FakePageSource(1000);
-            source.Delay = c => c.Offset == 100 ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromMilliseconds(5);
-            Pager<Rec> pager = source.Pager(100, 2);
+            var service = new FakeListService(0, Hour, 1000, singleRecordTimes: true);
+            service.Delay = c => c.Offset == 99 ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromMilliseconds(5);
+            Pager<Rec> pager = service.Pager(100, 2);
             int callsWhenPageTwoArrived = -1;
 
-            using var guard = new CancellationTokenSource(s_guard);
-            var records = new List<Rec>();
-            await foreach (Rec record in pager.ReadAsync(guard.Token))
+            List<Rec> records = await PagerRun.ReadAll(pager, (all, page) =>
             {
-                if (records.Count == 100)
+                if (all.Count > 100 && callsWhenPageTwoArrived < 0)
                 {
-                    callsWhenPageTwoArrived = source.CallCount;
+                    callsWhenPageTwoArrived = service.CallCount;
                 }
 
-                records.Add(record);
-            }
+                return true;
+            });
 
-            Assert.Equal(source.AllRecords(), records);
-            Assert.InRange(source.MaxInFlight, 1, 2);
-            // While offset 100 was slow, offset 200 finished and its slot took offset 300, and so on up to the bound on
-            // pages held (2 in flight + 2 waiting): 0, 100, 200, 300, 400. Waiting for offset 100 alone would give 3.
-            Assert.Equal(5, callsWhenPageTwoArrived);
+            Assert.Equal(service.Matching(), records);
+            Assert.InRange(service.MaxInFlight, 1, 2);
+            // The first page told the total: page 2 (offset 0 from its anchor) and page 3 (offset 99) went out together; page 3
+            // was slow, and while it was, nothing else could be asked without holding more than 2 in flight + 2 waiting.
+            Assert.InRange(callsWhenPageTwoArrived, 3, 5);
         }
 
         [Fact]
-        public async Task ALaterWindowsPagesAreRequestedOnceItsFirstPageArrivesNotWhenItsTurnComes()
+        public async Task ALaterWindowsFirstPageIsAskedAheadWhenEveryRecordIsWanted()
         {
-            var source = new FakePageSource(300, 300);
-            source.Delay = c => c.Segment == 0 && c.Offset > 0 ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero;
-            Pager<Rec> pager = source.Pager(100, 4);
-            FetchCall[] callsAtFirstRecordOfWindowTwo = null;
-
-            using var guard = new CancellationTokenSource(s_guard);
-            var records = new List<Rec>();
-            await foreach (Rec record in pager.ReadAsync(guard.Token))
+            var service = new FakeListService(0, 2 * Hour, 0);
+            for (int i = 0; i < 150; i++)
             {
-                if (record.Segment == 1 && callsAtFirstRecordOfWindowTwo == null)
-                {
-                    callsAtFirstRecordOfWindowTwo = source.Calls.ToArray();
-                }
-
-                records.Add(record);
+                service.Insert(Hour + 1 + i, "succeed");
+                service.Insert(1 + i, "succeed");
             }
 
-            Assert.Equal(source.AllRecords(), records);
-            Assert.Contains(new FetchCall(1, 100, 100), callsAtFirstRecordOfWindowTwo);
-            Assert.Contains(new FetchCall(1, 200, 100), callsAtFirstRecordOfWindowTwo);
-            Assert.Equal(6, source.CallCount);
+            service.Delay = c => c.StartMs == Hour && c.Offset == 0 && c.EndMs != 2 * Hour ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero;
+            Pager<Rec> pager = service.Pager(HourWindows(2), 100, 4);
+            PageRequest[] callsAtWindowTwo = null;
+
+            List<Rec> records = await PagerRun.ReadAll(pager, (all, page) =>
+            {
+                if (callsAtWindowTwo == null && page.Any(r => r.Time < Hour))
+                {
+                    callsAtWindowTwo = service.Calls.ToArray();
+                }
+
+                return true;
+            });
+
+            Assert.Equal(service.Matching(), records);
+            Assert.Contains(new PageRequest(0, Hour, 0, 100), callsAtWindowTwo);
         }
 
         [Fact]
-        public async Task CountAllRespectsConcurrency()
+        public async Task WhatIsRememberedStaysSmallHoweverManyRecordsPass()
         {
-            var source = new FakePageSource(Enumerable.Repeat(10, 12).ToArray());
-            source.Delay = _ => TimeSpan.FromMilliseconds(5);
-            Pager<Rec> pager = source.Pager(100, 3);
+            var service = new FakeListService(0, 24 * Hour, 30_000);
+            Pager<Rec> pager = service.Pager(100, 4);
+            int mostRemembered = 0;
 
-            Assert.Equal(120, await pager.CountAllAsync(CancellationToken.None));
-            Assert.InRange(source.MaxInFlight, 2, 3);
+            List<Rec> records = await PagerRun.ReadAll(pager, (_, _) =>
+            {
+                mostRemembered = Math.Max(mostRemembered, pager.RememberedKeys);
+                return true;
+            });
+
+            Assert.Equal(30_000, records.Count);
+            Assert.InRange(mostRemembered, 1, 4 * 20); // at most one task's URLs (1-20) per window being read
         }
 
         [Fact]
         public void ConstructorRejectsBadArguments()
         {
-            var source = new FakePageSource(1);
-            Assert.Throws<ArgumentOutOfRangeException>(() => new Pager<Rec>(0, source.Fetch, 10, r => r.Id));
-            Assert.Throws<ArgumentOutOfRangeException>(() => new Pager<Rec>(1, source.Fetch, 0, r => r.Id));
-            Assert.Throws<ArgumentNullException>(() => new Pager<Rec>(1, null, 10, r => r.Id));
+            var service = new FakeListService(0, Hour, 1);
+            TimeWindow[] one = { new TimeWindow(0, Hour) };
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Pager<Rec>(Array.Empty<TimeWindow>(), service.Fetch, 10, r => r.Time, FakeListService.KeyOf));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Pager<Rec>(one, service.Fetch, 0, r => r.Time, FakeListService.KeyOf));
+            Assert.Throws<ArgumentNullException>(() => new Pager<Rec>(one, null, 10, r => r.Time, FakeListService.KeyOf));
         }
 
-        private static async Task<List<Rec>> ReadAll(Pager<Rec> pager)
-        {
-            using var guard = new CancellationTokenSource(s_guard);
-            var records = new List<Rec>();
-            await foreach (Rec record in pager.ReadAsync(guard.Token))
-            {
-                records.Add(record);
-                if (records.Count > 100_000)
-                {
-                    throw new InvalidOperationException("The pager does not stop.");
-                }
-            }
-
-            return records;
-        }
+        private static IReadOnlyList<TimeWindow> HourWindows(int hours) => TimeWindows.SplitNewestFirst(0, hours * Hour, Hour);
 
         private static async Task WaitUntil(Func<bool> condition)
         {
             var clock = Stopwatch.StartNew();
             while (!condition())
             {
-                if (clock.Elapsed > TimeSpan.FromSeconds(5))
+                if (clock.Elapsed > TimeSpan.FromSeconds(10))
                 {
-                    Assert.Fail("The condition did not become true within 5 s.");
+                    Assert.Fail("The condition did not become true within 10 s.");
                 }
 
                 await Task.Delay(10);

@@ -33,9 +33,9 @@ namespace CdnTasks.Api.Batching
     /// outcomes strictly in input order. The safety rules of a single request still hold for the whole run:
     /// <list type="bullet">
     /// <item>no request is ever resent by this class (the transport retries only what was certainly not processed);</item>
-    /// <item>until the service has answered once (the quota check, or the first request) the first request goes alone,
-    /// so a wrong key costs one 401, not one per request in flight;</item>
-    /// <item>after a 401 or 403 nothing more is sent: requests not yet on the wire are withheld;</item>
+    /// <item>one wrong key, one 401: the transport sends a command's requests one at a time until the service has
+    /// answered it once (the quota check, or with -Force the first request), and nothing after a 401 or 403; the requests
+    /// it refused to send, and those not started yet, are withheld (each reported with its own error);</item>
     /// <item>every request's state is kept in the <see cref="SubmissionLedger"/>, marked in flight only at the moment it
     /// goes on the wire (<see cref="CdnRequest.BeforeSend"/>), so a stopped run tells sent from never sent exactly.</item>
     /// </list>
@@ -56,21 +56,18 @@ namespace CdnTasks.Api.Batching
         private readonly CancellationTokenSource _sends;
         private readonly List<Task> _started = new List<Task>();
         private CdnApiException _refused;
-        private int _answered;
         private Task _dispatcher = Task.CompletedTask;
 
         /// <summary>Creates a run over the ledger's requests.</summary>
         /// <param name="ledger">The requests and their states.</param>
         /// <param name="send">Sends request i with a before-send callback and a token, and returns the new task id.</param>
         /// <param name="maxInFlight">How many requests may be in flight at once.</param>
-        /// <param name="answered">Whether the service has answered this command already (the quota check).</param>
         /// <param name="cancellationToken">The command's token (Ctrl+C): stops everything at once.</param>
-        public SubmissionRun(SubmissionLedger ledger, Func<int, Action, CancellationToken, Task<long>> send, int maxInFlight, bool answered, CancellationToken cancellationToken)
+        public SubmissionRun(SubmissionLedger ledger, Func<int, Action, CancellationToken, Task<long>> send, int maxInFlight, CancellationToken cancellationToken)
         {
             _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
             _send = send ?? throw new ArgumentNullException(nameof(send));
             MaxInFlight = Math.Max(1, maxInFlight);
-            _answered = answered ? 1 : 0;
             _outcomes = new TaskCompletionSource<BatchOutcome>[ledger.Count];
             for (int i = 0; i < _outcomes.Length; i++)
             {
@@ -179,13 +176,6 @@ namespace CdnTasks.Api.Batching
                     {
                         _started.Add(sending);
                     }
-
-                    if (Volatile.Read(ref _answered) == 0)
-                    {
-                        // Nothing answered yet (-Force, no quota check): this request goes alone, so that a wrong key
-                        // or a missing permission costs one refusal.
-                        await sending.ConfigureAwait(false);
-                    }
                 }
             }
             catch (OperationCanceledException)
@@ -204,9 +194,9 @@ namespace CdnTasks.Api.Batching
             DateTime sentAt = default;
             void BeforeSend()
             {
-                if (_dispatch.IsCancellationRequested || Refused != null)
+                if (_dispatch.IsCancellationRequested)
                 {
-                    // Stopped, or refused meanwhile: this attempt does not go on the wire.
+                    // Stopped: this attempt does not go on the wire.
                     throw new OperationCanceledException("The submission stopped before this request was sent.");
                 }
 
@@ -221,7 +211,6 @@ namespace CdnTasks.Api.Batching
             try
             {
                 long id = await _send(index, BeforeSend, _sends.Token).ConfigureAwait(false);
-                Volatile.Write(ref _answered, 1);
                 _ledger.Accepted(index, id);
                 _outcomes[index].TrySetResult(new BatchOutcome { TaskId = id, SentAtUtc = sentAt, AnsweredAtUtc = DateTime.UtcNow });
             }
@@ -230,10 +219,6 @@ namespace CdnTasks.Api.Batching
                 if (failure.Kind == CdnFailureKind.Service && IsRefusal(failure))
                 {
                     Interlocked.CompareExchange(ref _refused, failure, null);
-                }
-                else if (failure.StatusCode.HasValue)
-                {
-                    Volatile.Write(ref _answered, 1);
                 }
 
                 if (!sent && IsRefusal(failure))
@@ -249,16 +234,8 @@ namespace CdnTasks.Api.Batching
             }
             catch (OperationCanceledException)
             {
-                if (Refused != null && !_dispatch.IsCancellationRequested)
-                {
-                    // Vetoed after a refusal: this attempt did not go out (an earlier one, if any, was throttled, so not processed).
-                    Withhold(index);
-                }
-                else
-                {
-                    // Stopped: in flight (the ledger says so) or never sent (still NotSent).
-                    _outcomes[index].TrySetCanceled();
-                }
+                // Stopped: in flight (the ledger says so) or never sent (still NotSent).
+                _outcomes[index].TrySetCanceled();
             }
             catch (Exception unexpected)
             {

@@ -3,58 +3,56 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace CdnTasks.Api.Paging
 {
-    /// <summary>One page as the service returned it.</summary>
-    internal sealed class Page<T>
-    {
-        public Page(long? total, IReadOnlyList<T> items)
-        {
-            Total = total;
-            Items = items ?? Array.Empty<T>();
-        }
-
-        /// <summary>Gets the number of matching records the service reported, or null when it did not say.</summary>
-        public long? Total { get; }
-
-        /// <summary>Gets the records of the page, in service order.</summary>
-        public IReadOnlyList<T> Items { get; }
-    }
-
-    /// <summary>Fetches one page of one segment (for example a 24-hour window) at an offset.</summary>
-    internal delegate Task<Page<T>> PageFetcher<T>(int segment, long offset, int limit, CancellationToken cancellationToken);
-
     /// <summary>
-    /// The paging engine. Reads a sequence of segments (time windows), each paged by offset, and yields the
-    /// records strictly in order (segment by segment, page by page) while fetching up to
-    /// <see cref="Concurrency"/> pages at once once each segment's total is known: a slot freed by any page is
-    /// refilled at once, and a segment's total is taken from its first page as soon as it arrives. With
-    /// <see cref="First"/> it never requests a page beyond what is needed; <see cref="Skip"/> starts at an offset.
-    /// Records seen twice (pages shifted by new data, a record on a window boundary) are dropped by id. At most
-    /// <see cref="Concurrency"/> pages in flight plus as many waiting for their turn are held, so memory stays flat
-    /// however many records stream through.
+    /// The paging engine, in four steps:
+    /// <list type="number">
+    /// <item><b>Plan windows.</b> The range is a list of time windows, newest first (ShowUrlTaskInfo takes at most
+    /// 24 hours a request; the history APIs take the range as one window). Each window is read by a
+    /// <see cref="KeysetCursor{T}"/>, which keeps it complete while the data changes.</item>
+    /// <item><b>Fetch pages.</b> Up to <see cref="Concurrency"/> requests are in flight: first the next page of the
+    /// window being written, then pages planned ahead in the windows being read, then the first page of the next window.
+    /// With <see cref="First"/> nothing is asked that the records still needed cannot require.</item>
+    /// <item><b>Put them in order.</b> A window's answers are taken in the order asked; its records are handed out only
+    /// after every record of the windows before it. At most <see cref="Concurrency"/> pages wait for their turn.</item>
+    /// <item><b>Write records.</b> <see cref="NextPageAsync"/> hands out one page's worth at a time, after
+    /// <see cref="Skip"/> and up to <see cref="First"/>; null at the end.</item>
+    /// </list>
+    /// A failed request stops further requests for its window and later ones and surfaces in its turn, after every
+    /// record before it. Records that could not be read are listed in <see cref="Gaps"/>.
     /// </summary>
     internal sealed class Pager<T>
     {
+        private readonly IReadOnlyList<TimeWindow> _windows;
         private readonly PageFetcher<T> _fetch;
-        private readonly Func<T, long> _idOf;
-        private readonly Segment[] _segments;
+        private readonly Func<T, long?> _timeOf;
+        private readonly Func<T, RecordKey> _keyOf;
+        private readonly long?[] _windowTotals;
+        private readonly List<Reader> _readers = new List<Reader>();
+        private readonly List<PagingGap> _gaps = new List<PagingGap>();
+        private readonly TotalTrust _trust = new TotalTrust();
+        private CancellationTokenSource _stop;
+        private int _nextWindow;
+        private int _currentWindow;
         private long _emitted;
-        private int _currentSegment;
+        private long _skipped;
+        private long _requests;
 
-        /// <param name="segmentCount">How many segments (windows) to read, in output order.</param>
+        /// <param name="windows">The windows to read, in output order (newest first).</param>
         /// <param name="fetch">Fetches one page.</param>
         /// <param name="pageSize">Records per request.</param>
-        /// <param name="idOf">The record id for de-duplication, or null for none.</param>
-        public Pager(int segmentCount, PageFetcher<T> fetch, int pageSize, Func<T, long> idOf)
+        /// <param name="timeOf">A record's creation time in ms (the order of the list), or null when it has none.</param>
+        /// <param name="keyOf">What tells records apart (<see cref="RecordKey"/>).</param>
+        public Pager(IReadOnlyList<TimeWindow> windows, PageFetcher<T> fetch, int pageSize, Func<T, long?> timeOf, Func<T, RecordKey> keyOf)
         {
-            if (segmentCount < 1)
+            if (windows == null || windows.Count == 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(segmentCount));
+                throw new ArgumentOutOfRangeException(nameof(windows), "At least one window is needed.");
             }
 
             if (pageSize < 1)
@@ -62,10 +60,12 @@ namespace CdnTasks.Api.Paging
                 throw new ArgumentOutOfRangeException(nameof(pageSize));
             }
 
+            _windows = windows;
             _fetch = fetch ?? throw new ArgumentNullException(nameof(fetch));
+            _timeOf = timeOf ?? throw new ArgumentNullException(nameof(timeOf));
+            _keyOf = keyOf ?? throw new ArgumentNullException(nameof(keyOf));
+            _windowTotals = new long?[windows.Count];
             PageSize = pageSize;
-            _idOf = idOf;
-            _segments = Enumerable.Range(0, segmentCount).Select(_ => new Segment()).ToArray();
         }
 
         /// <summary>Gets the records per request.</summary>
@@ -74,79 +74,141 @@ namespace CdnTasks.Api.Paging
         /// <summary>Gets or sets how many records to skip at the start (PowerShell's -Skip).</summary>
         public long Skip { get; set; }
 
-        /// <summary>Gets or sets the most records to yield (PowerShell's -First), or null for all.</summary>
+        /// <summary>Gets or sets the most records to hand out (PowerShell's -First, or the default limit), or null for all.</summary>
         public long? First { get; set; }
 
-        /// <summary>Gets or sets how many pages may be in flight at once (1 = strictly sequential).</summary>
+        /// <summary>Gets or sets how many requests may be in flight at once (1 = strictly one after the other).</summary>
         public int Concurrency { get; set; } = 1;
 
-        /// <summary>Gets or sets a value indicating whether offsets must be multiples of the page size (page_number/page_size APIs).</summary>
+        /// <summary>Gets or sets a value indicating whether offsets must be multiples of the limit (page_number/page_size APIs).</summary>
         public bool AlignedOffsets { get; set; }
 
-        /// <summary>Gets how many records were handed to the consumer so far (a page's worth at a time with <see cref="ReadPagesAsync"/>).</summary>
+        /// <summary>Gets or sets the largest limit the API takes (page_number APIs ask for larger pages to prove their answers).</summary>
+        public int MaxPageSize { get; set; } = int.MaxValue;
+
+        /// <summary>Gets how many records were handed out.</summary>
         public long Emitted => Interlocked.Read(ref _emitted);
 
-        /// <summary>Gets how many duplicate records were dropped.</summary>
-        public long DuplicatesDropped { get; private set; }
+        /// <summary>Gets how many requests were made (counts included).</summary>
+        public long PagesRequested => Interlocked.Read(ref _requests);
 
-        private long _pagesRequested;
+        /// <summary>Gets the index of the window being written.</summary>
+        public int CurrentWindow => Volatile.Read(ref _currentWindow);
 
-        /// <summary>Gets how many pages were requested.</summary>
-        public long PagesRequested => Interlocked.Read(ref _pagesRequested);
+        /// <summary>Gets the number of windows.</summary>
+        public int WindowCount => _windows.Count;
 
-        /// <summary>Gets the index of the segment being written.</summary>
-        public int CurrentSegment => Volatile.Read(ref _currentSegment);
+        /// <summary>Gets the records that could not be read.</summary>
+        public IReadOnlyList<PagingGap> Gaps => _gaps;
 
-        /// <summary>Gets the number of segments.</summary>
-        public int SegmentCount => _segments.Length;
+        /// <summary>Gets how many record keys are remembered now for de-duplication (only records that can be read twice).</summary>
+        public int RememberedKeys => _readers.Sum(r => r.Cursor.RememberedKeys);
 
-        /// <summary>Gets the sum of the totals known so far and whether every segment's total is known.</summary>
+        /// <summary>Gets a value indicating whether records may follow those handed out (the reading stopped at <see cref="First"/>).</summary>
+        public bool MayHaveMore => _readers.Any(r => !r.Cursor.Done || r.Ready.Count > 0) || _nextWindow < _windows.Count;
+
+        /// <summary>Gets the sum of the window totals known so far and whether every window's total is known (and believed).</summary>
         public long KnownTotal(out bool complete)
         {
             long sum = 0;
-            complete = true;
-            foreach (Segment segment in _segments)
+            complete = _trust.Believed;
+            foreach (long? total in _windowTotals)
             {
-                long? total = segment.Total;
-                if (total.HasValue)
-                {
-                    sum += total.Value;
-                }
-                else
-                {
-                    complete = false;
-                }
+                sum += total ?? 0;
+                complete &= total.HasValue;
             }
 
             return sum;
         }
 
         /// <summary>
-        /// Makes sure every segment's total is known (one small request for each segment not yet asked) and
-        /// returns their sum: the number of matching records in the whole range.
+        /// Hands out the next records in order (what is left of one answer after -Skip, de-duplication and -First),
+        /// or null when there are no more. Call it again only after the previous call completed.
         /// </summary>
-        public async Task<long> CountAllAsync(CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<T>> NextPageAsync(CancellationToken cancellationToken)
         {
-            var pending = new List<Task>();
+            if (_stop == null)
+            {
+                _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            }
+
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (First.HasValue && Emitted >= First.Value)
+                {
+                    Stop();
+                    return null;
+                }
+
+                Reader head = Head();
+                if (head == null)
+                {
+                    return null;
+                }
+
+                if (head.Ready.Count > 0)
+                {
+                    List<T> chunk = Hand(head);
+                    if (chunk.Count > 0)
+                    {
+                        return chunk;
+                    }
+
+                    continue;
+                }
+
+                if (head.Failure != null)
+                {
+                    Stop();
+                    ExceptionDispatchInfo.Capture(head.Failure).Throw();
+                }
+
+                if (head.Cursor.Done && head.InFlight.Count == 0)
+                {
+                    _readers.RemoveAt(0);
+                    continue;
+                }
+
+                Schedule();
+                Task<Page<T>>[] inFlight = _readers.SelectMany(r => r.InFlight).Select(f => f.Task).ToArray();
+                if (inFlight.Length == 0)
+                {
+                    throw new InvalidOperationException("The pager has nothing to ask and nothing to wait for."); // a bug, never a hang
+                }
+
+                await Task.WhenAny(inFlight).ConfigureAwait(false);
+                TakeAnswers();
+            }
+        }
+
+        /// <summary>
+        /// The number of matching records in the whole range: the window totals already known, and one small request
+        /// (limit 1) for each window not asked yet. Null when the service did not say (or its totals are not believed).
+        /// </summary>
+        public async Task<long?> CountAsync(CancellationToken cancellationToken)
+        {
             using (var throttle = new SemaphoreSlim(Math.Max(1, Concurrency)))
             {
-                for (int i = 0; i < _segments.Length; i++)
+                var counts = new List<Task>();
+                for (int i = 0; i < _windows.Count && !counts.Any(t => t.IsFaulted || t.IsCanceled); i++)
                 {
-                    if (_segments[i].Total.HasValue)
+                    if (_windowTotals[i].HasValue)
                     {
                         continue;
                     }
 
                     int index = i;
                     await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    pending.Add(Task.Run(
+                    counts.Add(Task.Run(
                         async () =>
                         {
                             try
                             {
-                                Interlocked.Increment(ref _pagesRequested);
-                                Page<T> page = await _fetch(index, 0, 1, cancellationToken).ConfigureAwait(false);
-                                _segments[index].Total = page.Total ?? page.Items.Count;
+                                Interlocked.Increment(ref _requests);
+                                var request = new PageRequest(_windows[index].StartMs, _windows[index].EndMs, 0, 1);
+                                Page<T> page = await _fetch(request, cancellationToken).ConfigureAwait(false);
+                                _windowTotals[index] = _trust.Check(page.Total, page.Items.Count);
                             }
                             finally
                             {
@@ -156,387 +218,244 @@ namespace CdnTasks.Api.Paging
                         cancellationToken));
                 }
 
-                await Task.WhenAll(pending).ConfigureAwait(false);
+                await Task.WhenAll(counts).ConfigureAwait(false);
             }
 
-            return KnownTotal(out _);
+            long sum = KnownTotal(out bool complete);
+            return complete ? sum : (long?)null;
         }
 
-        /// <summary>Yields the records in order. Stops early (and cancels what is in flight) when the consumer stops.</summary>
-        public async IAsyncEnumerable<T> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        /// <summary>Cancels every request in flight and stops reading (when the consumer stops early). Idempotent.</summary>
+        public void Stop()
         {
-            await foreach (IReadOnlyList<T> chunk in ReadPagesAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                foreach (T item in chunk)
-                {
-                    yield return item;
-                }
+                _stop?.Cancel();
             }
-        }
-
-        /// <summary>
-        /// Yields the records in order, one page's worth at a time (what is left of each page after -Skip,
-        /// de-duplication and -First; empty pages are not yielded). Consumers that write records one by one on
-        /// another thread use this to pay the asynchronous hand-over once per page instead of once per record.
-        /// Stops early (and cancels what is in flight) when the consumer stops.
-        /// </summary>
-        public async IAsyncEnumerable<IReadOnlyList<T>> ReadPagesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            if (First.HasValue && First.Value <= 0)
+            catch (ObjectDisposedException)
             {
-                yield break;
             }
 
-            var seen = _idOf == null ? null : new HashSet<long>();
-            var pending = new List<PendingPage>();
-            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            foreach (Reader reader in _readers)
             {
-                try
-                {
-                    while (true)
-                    {
-                        LearnTotals(pending);
-                        while (TrySchedule(pending, stop.Token))
-                        {
-                        }
-
-                        if (!EnsureHead(pending, stop.Token))
-                        {
-                            await WhenAnyInFlight(pending).ConfigureAwait(false);
-                            continue;
-                        }
-
-                        if (pending.Count == 0)
-                        {
-                            yield break;
-                        }
-
-                        // Pages are kept sorted by (segment, offset) and EnsureHead scheduled any earlier gap: the first is the next to write.
-                        PendingPage next = pending[0];
-                        if (!next.Task.IsCompleted)
-                        {
-                            // Wake up when any page in flight finishes, not only the next to write: its slot can take the
-                            // next request at once (and a later window's first page tells that window's total).
-                            Task finished = await WhenAnyInFlight(pending).ConfigureAwait(false);
-                            if (finished != next.Task)
-                            {
-                                continue;
-                            }
-                        }
-
-                        pending.RemoveAt(0);
-                        Volatile.Write(ref _currentSegment, next.Segment);
-                        Page<T> page = await next.Task.ConfigureAwait(false);
-                        Absorb(_segments[next.Segment], next, page);
-
-                        List<T> chunk = Take(page.Items, next.Drop, First.HasValue ? First.Value - Emitted : long.MaxValue, seen);
-                        if (chunk.Count > 0)
-                        {
-                            Interlocked.Add(ref _emitted, chunk.Count);
-                            yield return chunk;
-                        }
-
-                        if (First.HasValue && Emitted >= First.Value)
-                        {
-                            yield break;
-                        }
-                    }
-                }
-                finally
-                {
-                    stop.Cancel();
-                    foreach (PendingPage abandoned in pending)
-                    {
-                        // Observe the abandoned fetches so their cancellation is not reported as unobserved.
-                        _ = abandoned.Task.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
-                    }
-                }
+                Abandon(reader);
             }
         }
 
-        /// <summary>What of a page is written: after the first <paramref name="drop"/> records, at most <paramref name="room"/>, none seen before.</summary>
-        [MethodImpl((MethodImplOptions)512)] // AggressiveOptimization: runs once per record; not in netstandard2.0's enum
-        private List<T> Take(IReadOnlyList<T> items, int drop, long room, HashSet<long> seen)
+        /// <summary>The window being written: opens the next one when none is open; null when every window is read.</summary>
+        private Reader Head()
         {
-            var chunk = new List<T>(Math.Min(items.Count, (int)Math.Min(room, int.MaxValue)));
-            for (int index = drop; index < items.Count && chunk.Count < room; index++)
+            if (_readers.Count == 0 && _nextWindow < _windows.Count)
             {
-                T item = items[index];
-                if (seen != null && !seen.Add(_idOf(item)))
-                {
-                    DuplicatesDropped++;
-                    continue;
-                }
-
-                chunk.Add(item);
+                Open();
             }
 
+            if (_readers.Count == 0)
+            {
+                return null;
+            }
+
+            Volatile.Write(ref _currentWindow, _readers[0].Window);
+            return _readers[0];
+        }
+
+        private void Open()
+        {
+            int index = _nextWindow++;
+            var cursor = new KeysetCursor<T>(_windows[index], PageSize, AlignedOffsets, MaxPageSize, _timeOf, _keyOf, _trust, _gaps.Add);
+            _readers.Add(new Reader(index, cursor));
+        }
+
+        /// <summary>Hands out the head's next chunk after -Skip and up to -First.</summary>
+        private List<T> Hand(Reader head)
+        {
+            List<T> chunk = head.Ready.Dequeue();
+            head.ReadyRecords -= chunk.Count;
+            int skip = (int)Math.Min(chunk.Count, Math.Max(0, Skip - _skipped));
+            _skipped += skip;
+            int take = (int)Math.Min(chunk.Count - skip, First.HasValue ? First.Value - Emitted : long.MaxValue);
+            if (skip > 0 || take < chunk.Count)
+            {
+                chunk = chunk.GetRange(skip, take);
+            }
+
+            Interlocked.Add(ref _emitted, chunk.Count);
             return chunk;
         }
 
-        /// <summary>
-        /// Takes the total of a window from its first page as soon as that page has arrived, even while earlier pages
-        /// are still being written, so that the window's other pages can be requested without waiting for its turn.
-        /// (Absorbing the same page again when it is written changes nothing.)
-        /// </summary>
-        private void LearnTotals(List<PendingPage> pending)
+        /// <summary>Fills free request slots, in output order: the head's next page first, the next window's first page last.</summary>
+        private void Schedule()
         {
-            foreach (PendingPage page in pending)
-            {
-                Segment segment = _segments[page.Segment];
-                if (!segment.Total.HasValue && page.Task.Status == TaskStatus.RanToCompletion)
-                {
-                    Absorb(segment, page, page.Task.Result);
-                }
-            }
-        }
-
-        /// <summary>The first of the pages in flight to finish (successfully or not: the caller only looks at which), or null when none is in flight.</summary>
-        private static Task<Task<Page<T>>> WhenAnyInFlight(List<PendingPage> pending)
-        {
-            var inFlight = new List<Task<Page<T>>>(pending.Count);
-            foreach (PendingPage page in pending)
-            {
-                if (!page.Task.IsCompleted)
-                {
-                    inFlight.Add(page.Task);
-                }
-            }
-
-            // Pages may have finished since the caller looked: then there is nothing to wait for.
-            return inFlight.Count == 0 ? Task.FromResult<Task<Page<T>>>(null) : Task.WhenAny(inFlight);
-        }
-
-        private void Absorb(Segment segment, PendingPage fetched, Page<T> page)
-        {
-            int count = page.Items.Count;
-            if (page.Total.HasValue)
-            {
-                // A full page at or beyond a total that shrank below one seen earlier: look once more rather than stop early.
-                segment.MaxTotal = Math.Max(segment.MaxTotal, page.Total.Value);
-                segment.Total = count >= fetched.Limit && page.Total.Value <= fetched.Offset + count && segment.MaxTotal > fetched.Offset + count
-                    ? fetched.Offset + count + 1
-                    : page.Total.Value;
-            }
-            else
-            {
-                // The service did not say: assume one more page exists while pages come back full.
-                segment.Total = count >= fetched.Limit ? fetched.Offset + fetched.Limit + 1 : fetched.Offset + count;
-            }
-
-            if (count == 0 || (count < fetched.Limit && fetched.Offset + count >= segment.Total))
-            {
-                segment.Exhausted = true;
-            }
-        }
-
-        /// <summary>
-        /// Schedules the next page in output order while fewer than <see cref="Concurrency"/> are in flight and
-        /// (with <see cref="First"/>) the pages in flight may not yet cover what is needed.
-        /// </summary>
-        private bool TrySchedule(List<PendingPage> pending, CancellationToken cancellationToken)
-        {
-            // Concurrency bounds the requests in flight; pages that arrived ahead of their turn wait in memory, up to
-            // as many again (memory stays flat), and a failed page stops further requests (it surfaces in its turn).
             int concurrency = Math.Max(1, Concurrency);
-            int inFlight = 0;
-            foreach (PendingPage page in pending)
+            while (_readers.Sum(r => r.InFlight.Count) < concurrency && IssueNext(concurrency))
             {
-                if (page.Task.IsFaulted || page.Task.IsCanceled)
-                {
-                    return false;
-                }
-
-                if (!page.Task.IsCompleted)
-                {
-                    inFlight++;
-                }
             }
-
-            // Concurrency 1 means strictly sequential: no page is requested before the previous one was written.
-            int held = concurrency == 1 ? 1 : 2 * concurrency;
-            if (inFlight >= concurrency || pending.Count >= held)
-            {
-                return false;
-            }
-
-            if (First.HasValue)
-            {
-                long expected = Emitted;
-                foreach (PendingPage page in pending)
-                {
-                    long? total = _segments[page.Segment].Total;
-                    expected += total.HasValue ? Math.Max(0, Math.Min(page.Limit, total.Value - page.Offset) - page.Drop) : page.Limit - page.Drop;
-                }
-
-                if (expected >= First.Value)
-                {
-                    return false;
-                }
-            }
-
-            // Later windows are fetched ahead only when every record is wanted: with -First they might be waste.
-            Position? next = NextPosition(allowPrefetch: !First.HasValue && Skip == 0);
-            if (!next.HasValue)
-            {
-                return false;
-            }
-
-            Add(pending, next.Value, cancellationToken);
-            return true;
         }
 
-        /// <summary>
-        /// Makes sure the first page held is the next one to write: when an earlier page is not scheduled yet
-        /// (a window's total arrived after later windows were fetched ahead), it is scheduled now, as soon as a slot
-        /// is free. Returns false when it must wait for a slot (then at least one page is in flight); pages waiting
-        /// for their turn never block it, because nothing can be written before it.
-        /// </summary>
-        private bool EnsureHead(List<PendingPage> pending, CancellationToken cancellationToken)
+        private bool IssueNext(int concurrency)
         {
-            Position? next = NextPosition(allowPrefetch: false);
-            if (next.HasValue && (pending.Count == 0 || Compare(next.Value.Segment, next.Value.Offset, pending[0].Segment, pending[0].Offset) < 0))
+            // With -First: the records still needed, and those on their way (unknown once a window's yield is unknown).
+            long needed = First.HasValue ? Skip + First.Value - _skipped - Emitted : long.MaxValue;
+            long? expected = 0;
+            int held = _readers.Skip(1).Sum(r => r.Ready.Count) + _readers.Sum(r => r.InFlight.Count);
+            bool roomToHold = held < (concurrency == 1 ? 1 : 2 * concurrency);
+            for (int i = 0; i < _readers.Count; i++)
             {
-                int inFlight = 0;
-                foreach (PendingPage page in pending)
+                Reader reader = _readers[i];
+                if (reader.Failure != null)
                 {
-                    inFlight += page.Task.IsCompleted ? 0 : 1;
+                    return false; // a failed request stops everything after it; it surfaces in its turn
                 }
 
-                if (inFlight >= Math.Max(1, Concurrency))
+                // The head may always ask for its next page; any other page only while the pages held stay within bounds
+                // and the records on their way may still fall short of what is needed.
+                long? onTheWay = expected + reader.ReadyRecords + ((long)reader.InFlight.Count * reader.Cursor.RecordsPerPageAhead);
+                bool head = i == 0 && reader.InFlight.Count == 0;
+                if (head || (roomToHold && Wanted(onTheWay, needed)))
                 {
-                    return false;
-                }
-
-                Add(pending, next.Value, cancellationToken);
-            }
-
-            return true;
-        }
-
-        /// <summary>
-        /// The earliest page, in output order, that is not scheduled yet and can be: null when none is known
-        /// (every page scheduled, or the next depends on a total still unknown). With
-        /// <paramref name="allowPrefetch"/>, a window whose total is unknown is passed over to fetch later
-        /// windows' first pages.
-        /// </summary>
-        private Position? NextPosition(bool allowPrefetch)
-        {
-            for (int s = CurrentSegment; s < _segments.Length; s++)
-            {
-                Segment segment = _segments[s];
-                if (!segment.Started)
-                {
-                    bool earlierKnown = true;
-                    for (int i = 0; i < s; i++)
+                    Ask ask = reader.Cursor.Plan(reader.InFlight.Count);
+                    if (ask != null)
                     {
-                        earlierKnown &= _segments[i].Total.HasValue;
+                        Issue(reader, ask);
+                        return true;
+                    }
+                }
+
+                expected = onTheWay + reader.Cursor.Remaining;
+            }
+
+            if (_nextWindow < _windows.Count && roomToHold && Wanted(expected, needed))
+            {
+                Open();
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether a page may be asked for: always for every record (-All); with -First only while what is on its way falls short.</summary>
+        private bool Wanted(long? expected, long needed) => !First.HasValue || (expected.HasValue && expected.Value < needed);
+
+        private void Issue(Reader reader, Ask ask)
+        {
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            Interlocked.Increment(ref _requests);
+            Task<Page<T>> task;
+            try
+            {
+                task = _fetch(ask.Request, cancel.Token);
+            }
+            catch (Exception ex)
+            {
+                task = Task.FromException<Page<T>>(ex);
+            }
+
+            reader.InFlight.Enqueue(new Fetch(ask, task, cancel));
+        }
+
+        /// <summary>Absorbs every answer whose turn has come (each window's answers in the order asked).</summary>
+        private void TakeAnswers()
+        {
+            foreach (Reader reader in _readers)
+            {
+                while (reader.Failure == null && reader.InFlight.Count > 0 && reader.InFlight.Peek().Task.IsCompleted)
+                {
+                    Fetch fetch = reader.InFlight.Dequeue();
+                    fetch.Cancel.Dispose();
+                    if (fetch.Ask.Generation != reader.Cursor.Generation || reader.Cursor.Done)
+                    {
+                        Observe(fetch.Task); // planned ahead on a chain that broke since (or the window is done): void
+                        continue;
                     }
 
-                    if (!earlierKnown && (Skip > 0 || !allowPrefetch))
+                    if (fetch.Task.Status != TaskStatus.RanToCompletion)
                     {
-                        return null;
+                        _stop.Token.ThrowIfCancellationRequested();
+                        reader.Failure = fetch.Task.IsFaulted ? fetch.Task.Exception.InnerException : new OperationCanceledException();
+                        Abandon(reader);
+                        break;
                     }
 
-                    long remainingSkip = Math.Max(0, Skip - SkippedByEarlierSegments(s));
-                    long offset = AlignedOffsets ? remainingSkip / PageSize * PageSize : remainingSkip;
-                    return new Position(s, offset, (int)(remainingSkip - offset));
-                }
-
-                if (!segment.Total.HasValue)
-                {
-                    if (!allowPrefetch)
+                    var records = new List<T>(fetch.Task.Result.Items.Count);
+                    reader.Cursor.Absorb(fetch.Ask, fetch.Task.Result, records);
+                    if (records.Count > 0)
                     {
-                        return null;
+                        reader.Ready.Enqueue(records);
+                        reader.ReadyRecords += records.Count;
                     }
 
-                    continue;
-                }
+                    if (reader.Cursor.WindowTotal.HasValue)
+                    {
+                        _windowTotals[reader.Window] = reader.Cursor.WindowTotal;
+                    }
 
-                if (!segment.Exhausted && segment.NextOffset < segment.Total.Value)
+                    if (fetch.Ask.Generation != reader.Cursor.Generation)
+                    {
+                        Abandon(reader); // the pages planned ahead of this answer cannot be proved any more (or the window is done)
+                    }
+                }
+            }
+        }
+
+        /// <summary>Cancels a window's requests in flight; their outcome is observed and dropped.</summary>
+        private static void Abandon(Reader reader)
+        {
+            while (reader.InFlight.Count > 0)
+            {
+                Fetch fetch = reader.InFlight.Dequeue();
+                fetch.Cancel.Cancel();
+                Observe(fetch.Task, fetch.Cancel);
+            }
+        }
+
+        /// <summary>Observes a dropped request's outcome (so that it is never reported as unobserved) and then frees its cancellation source.</summary>
+        private static void Observe(Task task, IDisposable cancel = null) =>
+            _ = task.ContinueWith(
+                t =>
                 {
-                    return new Position(s, segment.NextOffset, 0);
-                }
+                    _ = t.Exception;
+                    cancel?.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+
+        /// <summary>One window being read: its cursor, its requests in flight (in the order asked) and its records waiting for their turn.</summary>
+        private sealed class Reader
+        {
+            public Reader(int window, KeysetCursor<T> cursor)
+            {
+                Window = window;
+                Cursor = cursor;
             }
 
-            return null;
+            public int Window { get; }
+
+            public KeysetCursor<T> Cursor { get; }
+
+            public Queue<Fetch> InFlight { get; } = new Queue<Fetch>();
+
+            public Queue<List<T>> Ready { get; } = new Queue<List<T>>();
+
+            public int ReadyRecords { get; set; }
+
+            public Exception Failure { get; set; }
         }
 
-        private long SkippedByEarlierSegments(int segmentIndex)
+        private sealed class Fetch
         {
-            long sum = 0;
-            for (int i = 0; i < segmentIndex; i++)
+            public Fetch(Ask ask, Task<Page<T>> task, CancellationTokenSource cancel)
             {
-                sum += _segments[i].Total ?? 0;
-            }
-
-            return sum;
-        }
-
-        private void Add(List<PendingPage> pending, Position position, CancellationToken cancellationToken)
-        {
-            Segment segment = _segments[position.Segment];
-            segment.Started = true;
-            segment.NextOffset = position.Offset + PageSize;
-            Interlocked.Increment(ref _pagesRequested);
-            var page = new PendingPage(position.Segment, position.Offset, PageSize, position.Drop, _fetch(position.Segment, position.Offset, PageSize, cancellationToken));
-            int at = pending.Count;
-            while (at > 0 && Compare(pending[at - 1].Segment, pending[at - 1].Offset, page.Segment, page.Offset) > 0)
-            {
-                at--;
-            }
-
-            pending.Insert(at, page);
-        }
-
-        private static int Compare(int segmentA, long offsetA, int segmentB, long offsetB) =>
-            segmentA != segmentB ? segmentA.CompareTo(segmentB) : offsetA.CompareTo(offsetB);
-
-        private sealed class Segment
-        {
-            public long? Total;
-            public long MaxTotal;
-            public bool Started;
-            public bool Exhausted;
-            public long NextOffset;
-        }
-
-        private readonly struct Position
-        {
-            public Position(int segment, long offset, int drop)
-            {
-                Segment = segment;
-                Offset = offset;
-                Drop = drop;
-            }
-
-            public int Segment { get; }
-
-            public long Offset { get; }
-
-            public int Drop { get; }
-        }
-
-        private sealed class PendingPage
-        {
-            public PendingPage(int segment, long offset, int limit, int drop, Task<Page<T>> task)
-            {
-                Segment = segment;
-                Offset = offset;
-                Limit = limit;
-                Drop = drop;
+                Ask = ask;
                 Task = task;
+                Cancel = cancel;
             }
 
-            public int Segment { get; }
-
-            public long Offset { get; }
-
-            public int Limit { get; }
-
-            public int Drop { get; }
+            public Ask Ask { get; }
 
             public Task<Page<T>> Task { get; }
+
+            public CancellationTokenSource Cancel { get; }
         }
     }
 }
