@@ -314,8 +314,8 @@ function Invoke-Many([int] $Processes, [int] $RecordCount) {
         Stop-CdnEmulator $emu
     }
 }
-Invoke-Many 4 3000
-Invoke-Many 8 3000
+Invoke-Many 4 6000
+Invoke-Many 8 6000
 #endregion
 
 #region 7. A lean record: allocation per record and peak memory (emulator unthrottled, no latency, client limiter off)

@@ -14,45 +14,54 @@ namespace CdnTasks.Api
     /// <list type="bullet">
     /// <item>Until the first throttled answer (HTTP 429), the rate is the ceiling (the documented or configured rate):
     /// a process alone never waits for this class.</item>
-    /// <item>A throttled request sent after the last decrease (one decrease per wave of 429s, not one per 429) cuts the
-    /// rate to 90% of what the service accepted from this process over the last <see cref="Window"/> (its share of the
-    /// tenant's limit, as the service has just shown it), but never below half of the rate in force.</item>
-    /// <item>While 429s keep coming (one within the last <see cref="Window"/>), each accepted request steers the rate
-    /// towards 90% of the accepted rate again, by at most 10% a step.</item>
-    /// <item>After <see cref="Window"/> without a 429 the rate grows by 5% a second back to the ceiling, so that a
-    /// process left alone (the others finished) has the whole limit again within about half a minute.</item>
+    /// <item>A throttled request sent after the last cut (one cut per wave of 429s, not one per 429) cuts the rate to
+    /// 85% of what the service accepted from this process over the last <see cref="MeasureWindow"/> (its share of the
+    /// tenant's limit, as the service has just shown it); after the first cut, never below half of the rate in force.</item>
+    /// <item>While 429s keep coming (one within the last <see cref="QuietWindow"/>), each accepted request steers the
+    /// rate towards 85% of the accepted rate again, by at most 10% a step.</item>
+    /// <item>After <see cref="QuietWindow"/> without a 429 the rate grows back to the ceiling: it closes 2% of the gap a
+    /// second (the same step for every process, so processes that share the limit even out), and faster the longer the
+    /// quiet lasts (times 1.5 after 10 s, times 5 after 20 s), so a process left alone has the whole limit again within
+    /// about 20 seconds.</item>
     /// <item>Retry-After holds every request of the API until that moment (the service asked; 1 second when it did not
     /// say, the service's window), and <see cref="Epoch"/> changes, so that requests that took a slot at the old rate
     /// take a new one.</item>
     /// </list>
-    /// Settling just under the accepted rate keeps the sum of all processes near the tenant's limit from below: the
-    /// service stays busy, and few requests are refused. Not thread-safe: the rate limiter calls it under its lock.
-    /// Times are <see cref="Stopwatch"/> ticks.
+    /// Settling under the accepted rate keeps the sum of all processes near the tenant's limit: the service stays busy,
+    /// and few requests are refused. Not thread-safe: the rate limiter calls it under its lock. Times are
+    /// <see cref="Stopwatch"/> ticks.
     /// </summary>
     internal sealed class AdaptiveRate
     {
-        /// <summary>How far back the accepted rate is measured, and how long without a 429 before the rate grows: 4 s.</summary>
-        public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
+        /// <summary>How far back the accepted rate is measured: 10 s.</summary>
+        public static readonly TimeSpan MeasureWindow = TimeSpan.FromSeconds(10);
+
+        /// <summary>How long without a 429 before the rate grows: 3 s.</summary>
+        public static readonly TimeSpan QuietWindow = TimeSpan.FromSeconds(3);
 
         /// <summary>How long the API is held after a 429 without Retry-After: the service's window, 1 s.</summary>
         public static readonly TimeSpan DefaultHold = TimeSpan.FromSeconds(1);
 
-        /// <summary>The share of the accepted rate the process settles at: 90%.</summary>
-        private const double Settle = 0.9;
+        /// <summary>The share of the accepted rate the process settles at: 85%.</summary>
+        private const double Settle = 0.85;
 
-        /// <summary>The deepest single cut: to half the rate in force.</summary>
+        /// <summary>The deepest cut after the first: to half the rate in force.</summary>
         private const double DeepestCut = 0.5;
 
         /// <summary>The largest step while steering: 10%.</summary>
         private const double Step = 0.1;
 
-        /// <summary>Growth after a quiet window: 5% a second (continuous; from a quarter of the ceiling back to all of it in about 30 s).</summary>
-        private const double Growth = 0.05;
+        /// <summary>The share of the gap to the ceiling closed each quiet second: 2%.</summary>
+        private const double Approach = 0.02;
+
+        /// <summary>The growth that accelerates with the quiet: times (1 + 0.0005 s³).</summary>
+        private const double Acceleration = 0.0005;
 
         /// <summary>The lowest rate, as a share of the ceiling: 1/32 (0.16/s of 5/s).</summary>
         private const double FloorShare = 1.0 / 32;
 
-        private static readonly long s_window = ToTicks(Window);
+        private static readonly long s_measure = ToTicks(MeasureWindow);
+        private static readonly long s_quiet = ToTicks(QuietWindow);
         private readonly Queue<long> _accepted = new Queue<long>();
         private double _rate;
         private long _rateSince;
@@ -94,11 +103,12 @@ namespace CdnTasks.Api
             }
 
             double rate = _rate;
-            long quietFrom = _lastThrottle + s_window;
+            long quietFrom = _lastThrottle + s_quiet;
             if (now > quietFrom)
             {
-                double seconds = ToSeconds(now - Math.Max(quietFrom, _rateSince));
-                rate *= Math.Exp(Growth * Math.Min(seconds, 60));
+                double seconds = Math.Min(ToSeconds(now - Math.Max(quietFrom, _rateSince)), 60);
+                rate *= 1 + (Acceleration * seconds * seconds * seconds);
+                rate = Ceiling - ((Ceiling - rate) * Math.Exp(-Approach * seconds));
             }
 
             return Clamp(rate);
@@ -110,7 +120,7 @@ namespace CdnTasks.Api
             Seen(sentAt);
             _accepted.Enqueue(now);
             Trim(now);
-            if (!_throttled || now - _lastThrottle > s_window)
+            if (!_throttled || now - _lastThrottle > s_quiet)
             {
                 return;
             }
@@ -133,8 +143,9 @@ namespace CdnTasks.Api
             if (first || sentAt >= _lastCut)
             {
                 // The first 429 of a wave: the requests sent before this cut were sent at the old rate, and their 429s say nothing new.
+                // The first cut goes straight to the share the service gave this process; later ones at most halve.
                 double target = Settle * AcceptedRate(now);
-                SetRate(Math.Min(rate, Math.Max(rate * DeepestCut, target)), now);
+                SetRate(Math.Min(rate, first ? target : Math.Max(rate * DeepestCut, target)), now);
                 _lastCut = now;
                 Epoch++;
             }
@@ -151,10 +162,10 @@ namespace CdnTasks.Api
 
         private static double ToSeconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
-        /// <summary>What the service accepted from this process over the last window (or since the first request, at least 1 s).</summary>
+        /// <summary>What the service accepted from this process over the last <see cref="MeasureWindow"/> (or since its first request, at least 1 s).</summary>
         private double AcceptedRate(long now)
         {
-            long since = Math.Max(_firstSeen, now - s_window);
+            long since = Math.Max(_firstSeen, now - s_measure);
             double seconds = Math.Max(1.0, ToSeconds(now - since));
             return _accepted.Count / seconds;
         }
@@ -177,7 +188,7 @@ namespace CdnTasks.Api
 
         private void Trim(long now)
         {
-            while (_accepted.Count > 0 && _accepted.Peek() <= now - s_window)
+            while (_accepted.Count > 0 && _accepted.Peek() <= now - s_measure)
             {
                 _accepted.Dequeue();
             }
