@@ -177,8 +177,8 @@ try {
     }
     Test-Step 'Clear-CdnCache -Wait' {
         $task = Clear-CdnCache -Url 'https://www.example.com/smoke/1.js' -Wait
-        Assert-That ([string]$task.Status -eq 'Done') "The task is $($task.Status)."
-        "task $($task.Id): $($task.Status)"
+        Assert-That ([string]$task.Status -eq 'Completed') "The task is $($task.Status)."
+        "task $($task.TaskId): $($task.Status)"
     }
     Test-Step 'The netstandard2.0 DLLs come from the module folder (the resolver bound them)' {
         $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { -not $_.IsDynamic -and $_.Location -and $_.Location.StartsWith($moduleFolder, [StringComparison]::OrdinalIgnoreCase) })

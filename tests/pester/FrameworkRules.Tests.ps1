@@ -51,7 +51,7 @@ Describe 'The netstandard2.0 dependency set under .NET Framework binding rules' 
         $run.All | Should -Be $expectedAll
         $run.Exported | Should -Be $expectedFailed
         $run.Exported | Should -BeGreaterThan 0
-        $run.TaskStatus | Should -Be 'Done'
+        $run.TaskStatus | Should -Be 'Completed'
         $run.TaskTotal | Should -Be 1
     }
 

@@ -105,6 +105,31 @@ Describe 'Get-CdnTask' {
     }
 }
 
+Describe 'Get-CdnTask without -FileType' {
+    It 'writes the directory tasks too (the service answers file tasks only unless asked), file tasks first' {
+        $null = Clear-CdnCache -Url 'https://www.example.com/dir-a/', 'https://www.example.com/dir-b/' -FileType Directory
+        $epoch = New-CdnEmulatorEpoch $emulator
+        $files = (Get-CdnEmulatorOracle $emulator -Since $epoch -Api ShowHistoryTasks -Query @{ file_type = 'file' }).stableCount
+        $directories = (Get-CdnEmulatorOracle $emulator -Since $epoch -Api ShowHistoryTasks -Query @{ file_type = 'directory' }).stableCount
+        $directories | Should -BeGreaterThan 0
+
+        $all = @(Get-CdnTask -All)
+        $all.Count | Should -Be ($files + $directories)
+        @($all.FileType | Select-Object -Unique) | Should -Be @('File', 'Directory')
+        (Get-CdnTask -IncludeTotalCount -First 0 | Select-Object -First 1).ToString() | Should -Be "Total count: $($files + $directories)"
+        @(Get-CdnTask -FileType File -All).Count | Should -Be $files
+    }
+}
+
+Describe 'Tasks older than 7 days' {
+    It 'are found by -TaskId up to the 15 days the service keeps (it looks 7 days back unless told)' {
+        $seeded = Add-CdnEmulatorRecord $emulator -Url 'https://www.example.com/old/1.js', 'https://www.example.com/old/2.js' -Status failed -CreateTime (Get-Date).AddDays(-10)
+        $id = @($seeded.task_ids)[0]
+        (Get-CdnTask -TaskId $id).Total | Should -Be 2
+        @(Get-CdnUrlTask -TaskId $id).Url | Sort-Object | Should -Be @('https://www.example.com/old/1.js', 'https://www.example.com/old/2.js')
+    }
+}
+
 Describe 'Get-CdnUrlTask -TaskId' {
     BeforeAll {
         $script:urls = New-Urls 4 'detail'

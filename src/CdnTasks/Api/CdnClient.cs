@@ -54,6 +54,14 @@ namespace CdnTasks.Api
         /// <summary>Gets or sets refresh or preheating (lower case), or null.</summary>
         public string TaskType { get; set; }
 
+        /// <summary>A copy with another file_type.</summary>
+        public HistoryTaskFilter WithFileType(string fileType)
+        {
+            var copy = (HistoryTaskFilter)MemberwiseClone();
+            copy.FileType = fileType;
+            return copy;
+        }
+
         /// <summary>A copy with another start_date and end_date (the pager narrows the range as it reads).</summary>
         public HistoryTaskFilter WithRange(long? startMs, long? endMs)
         {
@@ -75,6 +83,12 @@ namespace CdnTasks.Api
 
         /// <summary>Gets or sets the exact URL, or null.</summary>
         public string Url { get; set; }
+
+        /// <summary>
+        /// Gets or sets where the search for the task starts (create_time, ms since the epoch), or null for as far back as
+        /// the service keeps details (<see cref="CdnClient.DetailSearchStart"/>).
+        /// </summary>
+        public long? CreatedAfterMs { get; set; }
     }
 
     /// <summary>One page of ShowHistoryTaskDetails: the task with its counts and some of its URLs.</summary>
@@ -163,6 +177,9 @@ namespace CdnTasks.Api
         /// <summary>The largest page_number the history APIs accept.</summary>
         public const int MaxPageNumber = 65535;
 
+        /// <summary>How many days back ShowHistoryTaskDetails can find a task (the spec: "data within the last 15 days can be queried").</summary>
+        public const int DetailRetentionDays = 15;
+
         /// <summary>CreateRefreshTasks: submits one purge request and returns the new task id.</summary>
         /// <param name="urls">At most 1000 file URLs or 100 directory URLs.</param>
         /// <param name="type">file or directory.</param>
@@ -230,8 +247,17 @@ namespace CdnTasks.Api
                 .With("page_size", pageSize)
                 .With("page_number", pageNumber)
                 .With("status", filter?.Status)
-                .With("url", filter?.Url);
+                .With("url", filter?.Url)
+                .With("create_time", filter?.CreatedAfterMs ?? DetailSearchStart(DateTimeOffset.UtcNow));
         }
+
+        /// <summary>
+        /// Where ShowHistoryTaskDetails should start looking for a task: without create_time the service looks 7 days
+        /// back only, though it keeps 15 days, so a task 8 days old would be "not found". This is 15 days back, less 10
+        /// minutes for a client clock behind the service's (a create_time more than 15 days back is refused).
+        /// </summary>
+        internal static long DetailSearchStart(DateTimeOffset now) =>
+            now.AddDays(-DetailRetentionDays).AddMinutes(10).ToUnixTimeMilliseconds();
 
         /// <summary>Converts a page-aligned offset to a 1-based page_number.</summary>
         internal static int PageNumberOf(long offset, int pageSize)
@@ -278,9 +304,14 @@ namespace CdnTasks.Api
         public Pager<CdnTask> HistoryTaskPager(HistoryTaskFilter filter, long endMs, int pageSize)
         {
             bool newestFirst = filter.OrderField == null || filter.OrderType == null || (filter.OrderField == "create_time" && filter.OrderType == "desc");
+            TimeWindow window = newestFirst ? new TimeWindow(filter.StartMs ?? 0, endMs) : TimeWindows.Unordered;
+
+            // The service answers file tasks only unless asked for directories (file_type defaults to file), so without a
+            // file type the range is read twice, as two windows: the file tasks, then the directory tasks.
+            string[] fileTypes = filter.FileType != null ? new[] { filter.FileType } : new[] { "file", "directory" };
             return new Pager<CdnTask>(
-                new[] { newestFirst ? new TimeWindow(filter.StartMs ?? 0, endMs) : TimeWindows.Unordered },
-                (request, ct) => ListHistoryTasksAsync(filter.WithRange(filter.StartMs, newestFirst ? request.EndMs : endMs), PageNumberOf(request.Offset, request.Limit), request.Limit, ct),
+                Array.ConvertAll(fileTypes, _ => window),
+                (request, ct) => ListHistoryTasksAsync(filter.WithRange(filter.StartMs, newestFirst ? request.EndMs : endMs).WithFileType(fileTypes[request.Window]), PageNumberOf(request.Offset, request.Limit), request.Limit, ct),
                 pageSize,
                 t => newestFirst ? EpochMs(t.CreateTimeUtc) : 0,
                 TaskKey)

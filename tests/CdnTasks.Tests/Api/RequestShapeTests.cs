@@ -100,9 +100,21 @@ namespace CdnTasks.Tests.Api
         [Fact]
         public void DetailRequestHasTheIdInThePathAndPagingTogether()
         {
-            CdnRequest request = CdnClient.TaskDetailRequest("7620242", new TaskDetailFilter { Status = "failed", Url = "https://a.example.com/x" }, 2, 50);
+            CdnRequest request = CdnClient.TaskDetailRequest("7620242", new TaskDetailFilter { Status = "failed", Url = "https://a.example.com/x", CreatedAfterMs = 1764547200000 }, 2, 50);
             Assert.Equal("/v1.0/cdn/historytasks/7620242/detail", request.Path);
-            Assert.Equal(new[] { "page_size=50", "page_number=2", "status=failed", "url=https://a.example.com/x" }, request.Query.Select(q => q.Key + "=" + q.Value));
+            Assert.Equal(new[] { "page_size=50", "page_number=2", "status=failed", "url=https://a.example.com/x", "create_time=1764547200000" }, request.Query.Select(q => q.Key + "=" + q.Value));
+        }
+
+        [Fact]
+        public void DetailRequestLooksFifteenDaysBackUnlessToldWhere()
+        {
+            // Without create_time the service looks 7 days back only, though it keeps details for 15.
+            DateTimeOffset before = DateTimeOffset.UtcNow;
+            CdnRequest request = CdnClient.TaskDetailRequest("7620242", null, 1, 1);
+            DateTimeOffset after = DateTimeOffset.UtcNow;
+            long sent = long.Parse(request.Query.Single(q => q.Key == "create_time").Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(sent, CdnClient.DetailSearchStart(before), CdnClient.DetailSearchStart(after));
+            Assert.Equal(DateTimeOffset.Parse("2026-11-16T12:10:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), CdnClient.DetailSearchStart(DateTimeOffset.Parse("2026-12-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         [Theory]

@@ -14,13 +14,17 @@ namespace CdnTasks.Api.Paging
     /// </summary>
     internal readonly struct PageRequest
     {
-        public PageRequest(long startMs, long endMs, long offset, int limit)
+        public PageRequest(long startMs, long endMs, long offset, int limit, int window = 0)
         {
             StartMs = startMs;
             EndMs = endMs;
             Offset = offset;
             Limit = limit;
+            Window = window;
         }
+
+        /// <summary>Gets the index of the window asked for, in the pager's list (a fetcher may query each window differently).</summary>
+        public int Window { get; }
 
         /// <summary>Gets the inclusive start (ms since the epoch, UTC).</summary>
         public long StartMs { get; }
@@ -33,6 +37,9 @@ namespace CdnTasks.Api.Paging
 
         /// <summary>Gets the most records asked for.</summary>
         public int Limit { get; }
+
+        /// <summary>The same request, of window <paramref name="window"/>.</summary>
+        public PageRequest InWindow(int window) => new PageRequest(StartMs, EndMs, Offset, Limit, window);
 
         public override string ToString() => $"[{StartMs}, {EndMs}) offset {Offset} limit {Limit}";
     }

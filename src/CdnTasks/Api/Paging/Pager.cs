@@ -224,7 +224,7 @@ namespace CdnTasks.Api.Paging
                             try
                             {
                                 Interlocked.Increment(ref _requests);
-                                var request = new PageRequest(_windows[index].StartMs, _windows[index].EndMs, 0, 1);
+                                var request = new PageRequest(_windows[index].StartMs, _windows[index].EndMs, 0, 1, index);
                                 Page<T> page = await _fetch(request, cancellationToken).ConfigureAwait(false);
                                 _windowTotals[index] = _trust.Check(page.Total, page.Items.Count);
                             }
@@ -361,7 +361,7 @@ namespace CdnTasks.Api.Paging
             Task<Page<T>> task;
             try
             {
-                task = _fetch(ask.Request, cancel.Token);
+                task = _fetch(ask.Request.InWindow(reader.Window), cancel.Token);
             }
             catch (Exception ex)
             {
