@@ -82,8 +82,11 @@ namespace CdnTasks.Api
             _rate = ceiling;
         }
 
-        /// <summary>Gets the highest rate (the documented or configured one).</summary>
-        public double Ceiling { get; }
+        /// <summary>
+        /// Gets the highest rate: the fastest documented or configured rate of the commands that used this API for this
+        /// account in this process (each command's own limiter still keeps to its own rate).
+        /// </summary>
+        public double Ceiling { get; private set; }
 
         /// <summary>Gets the moment until which no request may be sent (Retry-After), or 0.</summary>
         public long HeldUntil { get; private set; }
@@ -93,6 +96,24 @@ namespace CdnTasks.Api
 
         /// <summary>Gets a value indicating whether the service has throttled this API for this account in this process.</summary>
         public bool Adapting => _throttled;
+
+        /// <summary>
+        /// Takes the rate of another command's limiter: a faster one raises the ceiling, so a command that once ran at a
+        /// low configured rate does not hold every later command of the process to it.
+        /// </summary>
+        public void RaiseCeiling(double ceiling)
+        {
+            if (ceiling <= Ceiling)
+            {
+                return;
+            }
+
+            Ceiling = ceiling;
+            if (!_throttled)
+            {
+                _rate = ceiling;
+            }
+        }
 
         /// <summary>The rate in force at <paramref name="now"/> (requests a second, at most <see cref="Ceiling"/>).</summary>
         public double RateAt(long now)

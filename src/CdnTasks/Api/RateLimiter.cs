@@ -36,6 +36,10 @@ namespace CdnTasks.Api
             _timeline = timeline;
             _perSecond = perSecond;
             _intervalTicks = (long)(Stopwatch.Frequency / perSecond);
+            lock (timeline)
+            {
+                timeline.Adaptive.RaiseCeiling(perSecond);
+            }
         }
 
         /// <summary>
@@ -165,7 +169,7 @@ namespace CdnTasks.Api
 
             public long NextSlot = Stopwatch.GetTimestamp();
 
-            /// <summary>What the answers taught: the ceiling is the rate of the first command that used the timeline.</summary>
+            /// <summary>What the answers taught: the ceiling is the fastest rate of the limiters on the timeline.</summary>
             public readonly AdaptiveRate Adaptive;
 
             /// <summary>Changes whenever the slots already taken are void (a cut, a hold).</summary>
