@@ -168,6 +168,24 @@ Describe 'Get-CdnConfig' {
         (Get-CdnConfig).MaxRetryDelaySecSource | Should -Be 'Default'
     }
 
+    It 'exposes the throttle budget (ThrottleBudgetSec): default 120, environment, then session, each with its source' {
+        (Get-CdnConfig).ThrottleBudgetSec | Should -Be 120
+        (Get-CdnConfig).ThrottleBudgetSecSource | Should -Be 'Default'
+        $env:CDNTASKS_THROTTLE_BUDGET_SEC = '300'
+        try {
+            (Get-CdnConfig).ThrottleBudgetSec | Should -Be 300
+            (Get-CdnConfig).ThrottleBudgetSecSource | Should -Be 'Environment'
+            $config = Set-CdnConfig -ThrottleBudgetSec 30 -PassThru
+            $config.ThrottleBudgetSec | Should -Be 30
+            $config.ThrottleBudgetSecSource | Should -Be 'Session'
+            ((Get-CdnConfig) | Out-String) | Should -Match 'ThrottleBudgetSec\s*:\s*30\s+\(Session\)'
+            { Set-CdnConfig -ThrottleBudgetSec 3601 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,CdnTasks.Commands.SetCdnConfigCommand'
+            Clear-CdnConfig -Name ThrottleBudgetSec
+            (Get-CdnConfig).ThrottleBudgetSec | Should -Be 300
+        }
+        finally { $env:CDNTASKS_THROTTLE_BUDGET_SEC = $null; Clear-CdnConfig }
+    }
+
     It 'Set-CdnConfig validates -<Name> <Value> before keeping anything' -ForEach @(
         @{ Name = 'MaxRetryDelaySec'; Value = 3601 }
         @{ Name = 'MaxRetryDelaySec'; Value = -1 }

@@ -287,6 +287,28 @@ Describe 'Service errors' {
     }
 }
 
+Describe 'Log levels' {
+    It 'writes the request line with -Verbose or $VerbosePreference, and the header line with -Debug or $DebugPreference, each only then' {
+        $requestLine = 'GET /v1.0/cdn/contentgateway/url-tasks?*-> 200*'
+        $headerLine = 'GET /v1.0/cdn/contentgateway/url-tasks?*Authorization: SDK-HMAC-SHA256*'
+        $quiet = @(Get-CdnUrlTask -First 1 *>&1 | Where-Object { $_ -isnot [CdnTasks.CdnUrlTask] })
+        @($quiet | Where-Object { "$_" -like $requestLine -or "$_" -like $headerLine }) | Should -BeNullOrEmpty
+
+        $verbose = @(Get-CdnUrlTask -First 1 -Verbose 4>&1 5>&1 | Where-Object { $_ -isnot [CdnTasks.CdnUrlTask] })
+        @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like $requestLine }) | Should -HaveCount 1
+        @($verbose | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }) | Should -BeNullOrEmpty
+
+        $VerbosePreference = 'Continue'
+        $DebugPreference = 'Continue'
+        $both = @(Get-CdnUrlTask -First 1 4>&1 5>&1 | Where-Object { $_ -isnot [CdnTasks.CdnUrlTask] })
+        @($both | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like $requestLine }) | Should -HaveCount 1
+        @($both | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -and $_.Message -like $headerLine }) | Should -HaveCount 1
+
+        $off = @(Get-CdnUrlTask -First 1 -Verbose:$false -Debug:$false 4>&1 5>&1 | Where-Object { $_ -isnot [CdnTasks.CdnUrlTask] })
+        @($off | Where-Object { "$_" -like $requestLine -or "$_" -like $headerLine }) | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Secrets' {
     It 'never appear in any stream with -Verbose and -Debug, and the signature is redacted' {
         $secret = $emulator.SecretKey
@@ -330,6 +352,45 @@ Describe 'Rate limits' {
         }
         finally {
             $env:CDNTASKS_RATE_LIMIT = 'off'
+            Reset-CdnEmulator $emulator -Records 3000 -Days 3
+        }
+    }
+
+    It 'four processes paging one account at once all finish with every record: a throttled read waits instead of failing' {
+        # The service's limit (5/s) is the account's, shared by every process; each process starts at that rate, so the
+        # service throttles them. With one retry allowed (CDNTASKS_MAX_RETRY=1), a 429 that counted as a failed attempt
+        # would fail a command within seconds; throttled requests wait (within the throttle budget) and the rate adapts.
+        Reset-CdnEmulator $emulator -Records 1200 -Days 1
+        $null = Set-CdnEmulatorOption $emulator @{ RateLimit = $true }
+        $savedRetry = $env:CDNTASKS_MAX_RETRY
+        $env:CDNTASKS_RATE_LIMIT = $null
+        $env:CDNTASKS_MAX_RETRY = '1'
+        try {
+            $expected = Get-CdnEmulatorCount $emulator -Query @{}
+            $exe = [Environment]::ProcessPath
+            [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+            $command = "Import-Module '$env:CDNTASKS_MODULE_MANIFEST'; (Get-CdnUrlTask -All -StartTime ([DateTime]::UtcNow.AddDays(-1).AddMinutes(-5)) -EndTime ([DateTime]::UtcNow.AddMinutes(1)) -ErrorAction Stop -WarningAction SilentlyContinue | Measure-Object).Count"
+            $children = foreach ($i in 1..4) {
+                $info = [System.Diagnostics.ProcessStartInfo]::new($exe)
+                foreach ($a in @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', $command)) { $info.ArgumentList.Add($a) }
+                $info.RedirectStandardOutput = $true
+                $info.RedirectStandardError = $true
+                $info.UseShellExecute = $false
+                $process = [System.Diagnostics.Process]::Start($info)
+                [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Errors = $process.StandardError.ReadToEndAsync() }
+            }
+            foreach ($child in $children) { $child.Process.WaitForExit() }
+            $stats = Get-CdnEmulatorStats $emulator
+            $stats.throttled | Should -BeGreaterThan 0 -Because 'four processes at 5/s each share a 5/s limit'
+            foreach ($child in $children) {
+                $child.Errors.Result | Should -BeNullOrEmpty
+                $child.Process.ExitCode | Should -Be 0
+                $child.Output.Result.Trim() | Should -Be "$expected"
+            }
+        }
+        finally {
+            $env:CDNTASKS_RATE_LIMIT = 'off'
+            $env:CDNTASKS_MAX_RETRY = $savedRetry
             Reset-CdnEmulator $emulator -Records 3000 -Days 3
         }
     }

@@ -177,31 +177,36 @@ Describe 'Interrupted and endless work is accounted for' {
         if ($ps) { $ps.Dispose(); $script:ps = $null }
     }
 
-    It 'Ctrl+C during a three-request purge names the accepted task, the request in flight and every URL never sent (<Name>)' -ForEach @(
+    It 'Ctrl+C during a twenty-request purge names the accepted task, the requests in flight and every URL never sent (<Name>)' -ForEach @(
         @{ Name = 'without -Wait'; Wait = ''; Prefix = 'https://www.example.com/stop' }
         @{ Name = 'with -Wait'; Wait = ' -Wait'; Prefix = 'https://www.example.com/stop-wait' }
     ) {
-        Set-CdnEmulatorFaults $slow -Script '2:slow'
-        $script:ps = Start-Command "1..2500 | ForEach-Object { '$Prefix/' + `$_ + '.js' } | Clear-CdnCache -Force$Wait"
-        Wait-Until { (Get-Requests $slow 'refresh-tasks') -ge 2 } 'the second request reached the emulator'
+        # Request 1 goes alone and is accepted; then at most 16 go out at once: requests 2 to 17, all held by the
+        # emulator (slow), while 18 to 20 wait for a free slot and are never sent.
+        Set-CdnEmulatorFaults $slow -Script (@(2..17 | ForEach-Object { "${_}:slow" }) -join ',')
+        $script:ps = Start-Command "1..20000 | ForEach-Object { '$Prefix/' + `$_ + '.js' } | Clear-CdnCache -Force$Wait"
+        Wait-Until { (Get-Requests $slow 'refresh-tasks') -ge 17 } 'seventeen requests reached the emulator'
         Start-Sleep -Milliseconds 200
         $ps.Stop()
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        (Get-Requests $slow 'refresh-tasks') | Should -Be 17
 
         $created = @((Get-CreatedTask $slow).Values | Where-Object { @($_.urls)[0] -eq "$Prefix/1.js" })
         $created | Should -HaveCount 1
         $warning = Get-StopReport $ps
-        $warning | Should -Match 'was stopped \(Ctrl\+C\) after 2 of 3 requests'
+        $warning | Should -Match 'was stopped \(Ctrl\+C\) after 17 of 20 requests'
         $warning | Should -Match "request 1: task $($created[0].id) \(1,000 file URLs\)"
+        $inFlight = @([regex]::Matches($warning, '(?m)^  request (\d+): 1,000 file URLs, first (\S+)$') | ForEach-Object { [int]$_.Groups[1].Value })
+        $inFlight | Should -Be @(2..17)
         $warning | Should -Match "May have been processed.*\s+request 2: 1,000 file URLs, first $([regex]::Escape("$Prefix/1001.js"))"
-        $warning | Should -Match 'Never sent \(500 URLs\)'
+        $warning | Should -Match 'Never sent \(3,000 URLs\)'
         $listed = @([regex]::Matches($warning, '(?m)^    (https://\S+)$') | ForEach-Object { $_.Groups[1].Value })
-        $listed | Should -Be @(2001..2500 | ForEach-Object { "$Prefix/$_.js" })
+        $listed | Should -Be @(17001..20000 | ForEach-Object { "$Prefix/$_.js" })
     }
 
     It 'Ctrl+C while -Wait waits names the tasks not finished, with the command to wait for them' {
         $script:ps = Start-Command "1..1500 | ForEach-Object { 'https://www.example.com/waiting/' + `$_ + '.js' } | Clear-CdnCache -Force -Wait -PollIntervalSec 0.2"
-        Wait-Until { (Get-Requests $slow 'historytask-detail') -ge 2 } 'the command polls the tasks'
+        Wait-Until { (Get-Requests $slow 'historytasks') -ge 2 } 'the command polls the tasks'
         $ps.Stop()
         $ids = @((Get-CreatedTask $slow).Values | Where-Object { @($_.urls)[0] -like 'https://www.example.com/waiting/*' } | ForEach-Object id | Sort-Object)
         $ids | Should -HaveCount 2

@@ -26,6 +26,8 @@ BeforeDiscovery {
 
     $script:completionCases = foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
         foreach ($parameter in $command.Parameters.Values | Sort-Object Name) {
+            # A hidden parameter (DontShow: bound only from piped objects, as Wait-CdnTask's -FileType) is not offered.
+            if (-not @($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and -not $_.DontShow })) { continue }
             # Any other closed set (a [ValidateSet]) must complete to exactly its values.
             $validateSet = @($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] })
             $expected = if ($perCommand.ContainsKey("$($command.Name):$($parameter.Name)")) { $perCommand["$($command.Name):$($parameter.Name)"] }

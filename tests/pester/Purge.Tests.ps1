@@ -206,6 +206,22 @@ Describe 'Clear-CdnCache quota' {
         $failures[0].Exception.RequestId | Should -Not -BeNullOrEmpty
     }
 
+    It 'with a wrong key sends one request: its 401 has its URLs, every other request is reported as not sent with its own' {
+        $urls = New-Urls 5000 'wrong-key'
+        $wrong = [pscredential]::new($emulator.AccessKey, (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force))
+        $tasks = $urls | Clear-CdnCache -Force -Credential $wrong -DomainId $emulator.DomainId -ErrorVariable failures -ErrorAction SilentlyContinue
+        $tasks | Should -BeNullOrEmpty
+        Get-Requests $small 'refresh-tasks' | Should -Be 1
+        $failures | Should -HaveCount 5
+        [int]$failures[0].Exception.StatusCode | Should -Be 401
+        @($failures[0].TargetObject) | Should -Be @($urls[0..999])
+        for ($i = 1; $i -lt 5; $i++) {
+            $failures[$i].FullyQualifiedErrorId | Should -Be 'RequestsNotSent,CdnTasks.Commands.ClearCdnCacheCommand'
+            @($failures[$i].TargetObject) | Should -Be @($urls[($i * 1000)..($i * 1000 + 999)])
+            $failures[$i].ErrorDetails.Message | Should -Match "Request $($i + 1) of 5 .* was not sent, because an earlier request was refused"
+        }
+    }
+
     It 'makes -ErrorAction Stop throw on a failed request' {
         { New-Urls 10 'stop' | Clear-CdnCache -Force -ErrorAction Stop } | Should -Throw -ErrorId 'CdnApi.CDN.0110,CdnTasks.Commands.ClearCdnCacheCommand'
     }

@@ -116,7 +116,6 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         (Get-CdnEmulatorStats $emulator).requests.'refresh-tasks' | Should -Be 3
         $run.Retries | Should -Be 0
         $run.Tasks | Should -HaveCount 2
-        @($run.Tasks.Total) | Should -Be @(1000, 500)
 
         $run.Errors | Should -HaveCount 1
         $failure = $run.Errors[0]
@@ -124,11 +123,17 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         $failure.CategoryInfo.Category | Should -Be $Category
         $failure.Exception.MayHaveBeenProcessed | Should -BeTrue
         $failure.Exception.Attempts | Should -Be 1
-        @($failure.TargetObject) | Should -Be @($urls[1000..1999])
-        $failure.ErrorDetails.Message | Should -Match 'Request 2 of 3 \(1000 file URLs'
+        # The first request goes alone (nothing answered yet); the second and third go out together, so the emulator's
+        # second request is either of them. The error carries exactly that request's URLs, the tasks the other two.
+        $batches = @{ 1 = @($urls[0..999]); 2 = @($urls[1000..1999]); 3 = @($urls[2000..2499]) }
+        $failed = if (@($failure.TargetObject)[0] -eq $urls[1000]) { 2 } else { 3 }
+        @($failure.TargetObject) | Should -Be $batches[$failed]
+        $failure.ErrorDetails.Message | Should -Match "Request $failed of 3 \($($batches[$failed].Count) file URLs"
         $failure.ErrorDetails.Message | Should -Match 'may have been submitted'
-        $failure.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Get-CdnUrlTask -Url '$($urls[1000])'"))
+        $failure.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Get-CdnUrlTask -Url '$($batches[$failed][0])'"))
         $failure.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('$e.TargetObject | Clear-CdnCache (with $e this error'))
+        $others = @(1, 2, 3 | Where-Object { $_ -ne $failed })
+        @($run.Tasks.Total) | Should -Be @($others | ForEach-Object { $batches[$_].Count })
 
         # What the emulator holds: the two written tasks, plus the ambiguous one when it was processed.
         if ($Kind -eq 'slow') { Start-Sleep -Seconds 4 }   # past the emulator's slow delay
@@ -136,8 +141,11 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         $new | Should -HaveCount (2 + $Processed)
         $counts = Get-UrlTaskCount $new
         @($counts.Values | Where-Object { $_ -ne 1 }) | Should -BeNullOrEmpty
-        @($urls[1000..1999] | Where-Object { $counts.ContainsKey($_) }).Count | Should -Be (1000 * $Processed)
-        @($urls[0..999] + $urls[2000..2499] | Where-Object { -not $counts.ContainsKey($_) }) | Should -BeNullOrEmpty
+        @($batches[$failed] | Where-Object { $counts.ContainsKey($_) }).Count | Should -Be ($batches[$failed].Count * $Processed)
+        @($others | ForEach-Object { $batches[$_] } | Where-Object { -not $counts.ContainsKey($_) }) | Should -BeNullOrEmpty
+        # Each written task holds exactly the URLs of its request, in input order.
+        $byId = @{}; foreach ($task in $new) { $byId[$task.id] = $task }
+        for ($i = 0; $i -lt 2; $i++) { @($byId["$($run.Tasks[$i].TaskId)"].urls) | Should -Be $batches[$others[$i]] }
     }
 
     It 'with -Wait still waits for and writes the tasks of the other requests' {
@@ -147,10 +155,13 @@ Describe 'Clear-CdnCache: one fault in the second of three requests' {
         # Task errors for failed URLs (the emulator fails some) are CdnTaskHasFailedUrls; the request error is the 502.
         $requestErrors = @($run.Errors | Where-Object { $_.FullyQualifiedErrorId -like 'CdnApi.*' })
         $requestErrors | Should -HaveCount 1
-        @($requestErrors[0].TargetObject) | Should -Be @($urls[1000..1999])
+        # The second and third requests go out together: either may be the emulator's second.
+        $failedFirst = @($requestErrors[0].TargetObject)[0]
+        $failedFirst | Should -BeIn $urls[1000], $urls[2000]
+        @($requestErrors[0].TargetObject) | Should -Be $(if ($failedFirst -eq $urls[1000]) { @($urls[1000..1999]) } else { @($urls[2000..2499]) })
         $run.Tasks | Should -HaveCount 2
         @($run.Tasks.Status | Sort-Object -Unique) | Should -Be 'Completed'
-        @($run.Tasks.Total) | Should -Be @(1000, 500)
+        @($run.Tasks.Total) | Should -Be $(if ($failedFirst -eq $urls[1000]) { @(1000, 500) } else { @(1000, 1000) })
         (Get-CdnEmulatorStats $emulator).requests.'refresh-tasks' | Should -Be 3
     }
 
@@ -306,9 +317,9 @@ Describe 'Clear-CdnCache: a multi-batch purge under mixed faults' {
     AfterEach { Clear-CdnEmulatorFaults $emulator }
 
     It 'scripted faults: 429s retried, a 503 and a 502post/504post reported with their URLs, nothing submitted twice' {
-        # Request numbers (attempts): 1 429 -> batch 1 retried (2); 3 503 -> batch 2 fails, not created;
-        # 4, 5 429 -> batch 3 retried twice (6); 7 502post -> batch 4 created, reported; 8 batch 5;
-        # 9 504post -> directory batch 1 created, reported; 10 429 -> directory batch 2 retried (11); 12 batch 3.
+        # Request numbers (attempts): 1 429 -> batch 1 retried (2), alone: nothing was answered before it. Then the other
+        # seven requests go out together, so which of them meets 3 503, 4 429, 5 429, 7 502post, 9 504post and 10 429 is
+        # the order of arrival: the counts are fixed, and each error carries exactly its own request's URLs.
         Set-CdnEmulatorFaults $emulator -Script '1:429,3:503,4:429,5:429,7:502post,9:504post,10:429'
         $figures = Invoke-ChaosPurge 'scripted' 'chaos-scripted'
         Assert-PurgeInvariants $figures
@@ -318,32 +329,40 @@ Describe 'Clear-CdnCache: a multi-batch purge under mixed faults' {
         $figures.Retries | Should -Be 4
         $figures.TasksWritten | Should -Be 5
         $figures.TasksCreated | Should -Be 7
-        $figures.UrlsSubmitted | Should -Be 3150
-        $figures.UrlsFailed | Should -Be 1000
-        $figures.UrlsAmbiguous | Should -Be 1100
         $all = $figures.All
+        # The eight requests: five of 1000 files, then directories 100, 100, 50.
+        $batches = @(0..4 | ForEach-Object { , @($all[($_ * 1000)..($_ * 1000 + 999)]) }) + @(, @($all[5000..5099])) + @(, @($all[5100..5199])) + @(, @($all[5200..5249]))
         $errors = $figures.Run.Errors
         $errors | Should -HaveCount 3
-        # 503 before processing: the right error, its URLs, nothing created.
-        $errors[0].FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0613,CdnTasks.Commands.ClearCdnCacheCommand'
-        $errors[0].CategoryInfo.Category | Should -Be 'ConnectionError'
-        $errors[0].Exception.StatusCode | Should -Be 503
-        @($errors[0].TargetObject) | Should -Be @($all[1000..1999])
-        @($all[1000..1999] | Where-Object { $figures.InCreated.ContainsKey($_) }) | Should -BeNullOrEmpty
-        # 502 after processing: the right error, its URLs, created once and not resubmitted.
-        $errors[1].FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0201,CdnTasks.Commands.ClearCdnCacheCommand'
-        $errors[1].CategoryInfo.Category | Should -Be 'ConnectionError'
-        $errors[1].Exception.StatusCode | Should -Be 502
-        @($errors[1].TargetObject) | Should -Be @($all[3000..3999])
-        $errors[1].ErrorDetails.Message | Should -Match 'Request 4 of 8 \(1000 file URLs'
-        # 504 after processing, on a directory request: the hint resubmits them as directories.
-        $errors[2].FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0201,CdnTasks.Commands.ClearCdnCacheCommand'
-        $errors[2].Exception.StatusCode | Should -Be 504
-        @($errors[2].TargetObject) | Should -Be @($all[5000..5099])
-        $errors[2].ErrorDetails.Message | Should -Match 'Request 6 of 8 \(100 directory URLs'
-        $errors[2].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('Clear-CdnCache -FileType Directory'))
-        @($figures.Run.Tasks.Total) | Should -Be @(1000, 1000, 1000, 100, 50)
-        @($figures.Run.Tasks.FileType) | Should -BeExactly @('File', 'File', 'File', 'Directory', 'Directory')
+        @($errors | ForEach-Object { [int]$_.Exception.StatusCode } | Sort-Object) | Should -Be @(502, 503, 504)
+        $failedBatches = @()
+        foreach ($failure in $errors) {
+            $number = 1 + [array]::FindIndex([object[]]$batches, [Predicate[object]] { param($b) $b[0] -eq @($failure.TargetObject)[0] })
+            $number | Should -BeGreaterThan 1
+            $failedBatches += $number
+            $batch = $batches[$number - 1]
+            @($failure.TargetObject) | Should -Be $batch
+            $type = if ($number -le 5) { 'file' } else { 'directory' }
+            $failure.ErrorDetails.Message | Should -Match "Request $number of 8 \($($batch.Count) $type URLs"
+            $failure.CategoryInfo.Category | Should -Be 'ConnectionError'
+            if ($type -eq 'directory') { $failure.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('Clear-CdnCache -FileType Directory')) }
+            if ([int]$failure.Exception.StatusCode -eq 503) {
+                # 503 before processing: nothing created.
+                $failure.FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0613,CdnTasks.Commands.ClearCdnCacheCommand'
+                @($batch | Where-Object { $figures.InCreated.ContainsKey($_) }) | Should -BeNullOrEmpty
+            }
+            else {
+                # 502/504 after processing: created once, not resubmitted.
+                $failure.FullyQualifiedErrorId | Should -Be 'CdnApi.APIGW.0201,CdnTasks.Commands.ClearCdnCacheCommand'
+                @($batch | Where-Object { $figures.InCreated[$_] -eq 1 }).Count | Should -Be $batch.Count
+            }
+        }
+        # Errors and tasks in input order.
+        @($failedBatches) | Should -Be @($failedBatches | Sort-Object)
+        $writtenBatches = @(1..8 | Where-Object { $_ -notin $failedBatches })
+        @($figures.Run.Tasks.Total) | Should -Be @($writtenBatches | ForEach-Object { $batches[$_ - 1].Count })
+        @($figures.Run.Tasks.FileType) | Should -BeExactly @($writtenBatches | ForEach-Object { if ($_ -le 5) { 'File' } else { 'Directory' } })
+        $figures.UrlsSubmitted + $figures.UrlsFailed + $figures.UrlsAmbiguous | Should -Be 5250
         $figures.Run.Warnings | Should -HaveCount 1
     }
 

@@ -240,6 +240,48 @@ Describe 'Wait-CdnTask' {
         $ps.Dispose()
     }
 
+    It 'learns the state of many tasks from one ShowHistoryTasks request a round, and asks for details only to name failed URLs' {
+        # 30 running tasks (every URL fails here). Each round is one list request over the tasks' time span; each task,
+        # once finished, gets one detail request that names its failed URLs.
+        $tasks = @(1..30 | ForEach-Object { Clear-CdnCache -Url "https://www.example.com/list-poll/$_.js", "https://www.example.com/list-poll/$_.css" })
+        Reset-CdnEmulatorStats $emulator
+        $all = $tasks | Wait-CdnTask -PollIntervalSec 0.5 -ErrorVariable failures -ErrorAction SilentlyContinue -Verbose 4>&1
+        $done = @($all | Where-Object { $_ -is [CdnTasks.CdnTask] })
+        $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Poll round *' })
+        $done | Should -HaveCount 30
+        @($done.TaskId) | Should -Be @($tasks.TaskId)
+        $rounds = @($verbose).Count
+        $rounds | Should -BeGreaterThan 0
+        $stats = Get-CdnEmulatorStats $emulator
+        $stats.requests.historytasks | Should -Be $rounds
+        $stats.requests.'historytask-detail' | Should -Be 30
+        $failures | Should -HaveCount 30
+        foreach ($failure in $failures) {
+            $failure.FullyQualifiedErrorId | Should -Be 'CdnTaskHasFailedUrls,CdnTasks.Commands.WaitCdnTaskCommand'
+            $n = [array]::IndexOf([long[]]$tasks.TaskId, $failure.TargetObject.TaskId) + 1
+            $failure.Exception.Message | Should -Match "finished with 2 of 2 URLs failed\. .*list-poll/$n\.(js|css) \("
+        }
+    }
+
+    It 'finds tasks known only by id on the newest page of each file type, and tasks outside their given time by id' {
+        $file = Clear-CdnCache -Url 'https://www.example.com/bare/a.js'
+        $directory = Clear-CdnCache -Url 'https://www.example.com/bare/d/' -FileType Directory
+        $misdated = [pscustomobject]@{ TaskId = (Clear-CdnCache -Url 'https://www.example.com/bare/b.js').TaskId; CreateTimeUtc = [datetime]::UtcNow.AddHours(-3); FileType = 'File' }
+        Reset-CdnEmulatorStats $emulator
+        $all = Wait-CdnTask -TaskId $file.TaskId, $directory.TaskId -PollIntervalSec 0.5 -ErrorAction SilentlyContinue -Verbose 4>&1
+        $done = @($all | Where-Object { $_ -is [CdnTasks.CdnTask] })
+        $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Poll round *' })
+        $done | Should -HaveCount 2
+        # Round 1: the newest page of files and of directories, no detail request to find them.
+        $verbose[0].Message | Should -Match '2 ShowHistoryTasks and 0 ShowHistoryTaskDetails requests'
+
+        $all = $misdated | Wait-CdnTask -PollIntervalSec 0.5 -ErrorAction SilentlyContinue -Verbose 4>&1
+        $late = @($all | Where-Object { $_ -is [CdnTasks.CdnTask] })
+        $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Poll round *' })
+        $late.TaskId | Should -Be $misdated.TaskId
+        $verbose[0].Message | Should -Match '1 ShowHistoryTasks and [12] ShowHistoryTaskDetails requests'
+    }
+
     It 'stops within a second on Ctrl+C (PowerShell.Stop)' {
         $task = Clear-CdnCache -Url 'https://www.example.com/stop/a.js'
         $ps = New-InProcessPowerShell

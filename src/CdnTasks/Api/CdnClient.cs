@@ -187,19 +187,22 @@ namespace CdnTasks.Api
         /// <param name="zhUrlEncode">true to purge the transcoded form of URLs with Chinese characters, or null to leave it out.</param>
         /// <param name="enterpriseProjectId">The enterprise project id, or null.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
-        public async Task<long> CreateRefreshTaskAsync(IReadOnlyList<string> urls, string type, string mode, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken)
+        /// <param name="beforeSend">Called just before each attempt goes on the wire (<see cref="CdnRequest.BeforeSend"/>), or null.</param>
+        public async Task<long> CreateRefreshTaskAsync(IReadOnlyList<string> urls, string type, string mode, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken, Action beforeSend = null)
         {
             var request = new CdnRequest(CdnOperation.CreateRefreshTasks).With("enterprise_project_id", enterpriseProjectId);
             request.Body = RefreshBody(urls, type, mode, zhUrlEncode);
+            request.BeforeSend = beforeSend;
             CreateTaskResponseDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.CreateTaskResponseDto, ct), cancellationToken).ConfigureAwait(false);
             return RequireId(dto.RefreshTask, CdnOperation.CreateRefreshTasks, "refresh_task");
         }
 
         /// <summary>CreatePreheatingTasks: submits one prefetch request (at most 1000 file URLs) and returns the new task id.</summary>
-        public async Task<long> CreatePreheatingTaskAsync(IReadOnlyList<string> urls, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken)
+        public async Task<long> CreatePreheatingTaskAsync(IReadOnlyList<string> urls, bool? zhUrlEncode, string enterpriseProjectId, CancellationToken cancellationToken, Action beforeSend = null)
         {
             var request = new CdnRequest(CdnOperation.CreatePreheatingTasks).With("enterprise_project_id", enterpriseProjectId);
             request.Body = PreheatingBody(urls, zhUrlEncode);
+            request.BeforeSend = beforeSend;
             CreateTaskResponseDto dto = await _transport.SendAsync(request, (stream, ct) => ReadJsonAsync(stream, CdnJsonContext.Default.CreateTaskResponseDto, ct), cancellationToken).ConfigureAwait(false);
             return RequireId(dto.PreheatingTask, CdnOperation.CreatePreheatingTasks, "preheating_task");
         }

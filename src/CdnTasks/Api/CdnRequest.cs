@@ -81,6 +81,13 @@ namespace CdnTasks.Api
             };
         }
 
+        /// <summary>
+        /// Gets or sets what the transport calls just before each attempt goes on the wire (after the rate limiter),
+        /// or null: the caller's last chance to stop it. It may throw <see cref="System.OperationCanceledException"/>,
+        /// which stops the request with nothing sent. Submissions use it to know which requests were sent.
+        /// </summary>
+        public System.Action BeforeSend { get; set; }
+
         /// <summary>Adds a query parameter when the value is not null.</summary>
         public CdnRequest With(string name, string value)
         {

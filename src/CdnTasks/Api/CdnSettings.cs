@@ -38,6 +38,9 @@ namespace CdnTasks.Api
         /// <summary>Gets or sets the first backoff step in milliseconds (doubled on each retry, with full jitter). A tuning and test knob.</summary>
         public double? RetryBaseDelayMs { get; set; }
 
+        /// <summary>Gets or sets how long one request may keep being throttled (HTTP 429) before it fails, in seconds (0 = fail at the first 429).</summary>
+        public double? ThrottleBudgetSec { get; set; }
+
         /// <summary>
         /// Gets or sets a TEST HOOK: seconds added to the local clock when the X-Sdk-Date header is written, to make
         /// the client's clock appear off (CDNTASKS_TEST_CLOCK_OFFSET_SEC). Not a user setting.
@@ -73,6 +76,7 @@ namespace CdnTasks.Api
                 MaxRetry = (int?)ParseNumber(getVariable, "CDNTASKS_MAX_RETRY", 0, 20, integer: true),
                 MaxRetryDelaySec = ParseNumber(getVariable, "CDNTASKS_MAX_RETRY_DELAY_SEC", 0, 3600),
                 RetryBaseDelayMs = ParseNumber(getVariable, "CDNTASKS_RETRY_BASE_DELAY_MS", 0, 60000),
+                ThrottleBudgetSec = ParseNumber(getVariable, "CDNTASKS_THROTTLE_BUDGET_SEC", 0, 3600),
                 TestClockOffsetSec = ParseNumber(getVariable, "CDNTASKS_TEST_CLOCK_OFFSET_SEC", -86400, 86400),
                 RateLimit = ParseRateLimit(getVariable("CDNTASKS_RATE_LIMIT")),
             };
@@ -176,6 +180,15 @@ namespace CdnTasks.Api
         /// <summary>The default first backoff step.</summary>
         public static readonly TimeSpan DefaultRetryBaseDelay = TimeSpan.FromMilliseconds(500);
 
+        /// <summary>
+        /// The default throttle budget: 120 seconds. A throttled request (HTTP 429) was not processed, so it is not a
+        /// failure: it keeps its place and waits (Retry-After, the adaptive rate) for up to this long in all, whatever
+        /// MaxRetry says. Two minutes rides out other runbooks' bursts on the same account (the service's window is one
+        /// second; the rate adapts within seconds), and a request throttled for longer means the account's limit is taken by
+        /// something that does not let go: better a clear error within minutes than a runbook that hangs.
+        /// </summary>
+        public static readonly TimeSpan DefaultThrottleBudget = TimeSpan.FromSeconds(120);
+
         /// <summary>The default number of pages in flight.</summary>
         public const int DefaultConcurrency = 4;
 
@@ -196,6 +209,9 @@ namespace CdnTasks.Api
 
         /// <summary>Gets the first backoff step (doubled on each attempt, with full jitter).</summary>
         public TimeSpan BaseRetryDelay { get; internal set; } = DefaultRetryBaseDelay;
+
+        /// <summary>Gets how long one request may keep being throttled before it fails (<see cref="DefaultThrottleBudget"/>).</summary>
+        public TimeSpan ThrottleBudget { get; internal set; } = DefaultThrottleBudget;
 
         /// <summary>Gets the test-only offset added to the local clock when signing (zero unless CDNTASKS_TEST_CLOCK_OFFSET_SEC is set).</summary>
         internal TimeSpan TestClockOffset { get; private set; }
@@ -246,6 +262,7 @@ namespace CdnTasks.Api
                 MaxRetry = First(l => l.MaxRetry) ?? DefaultMaxRetry,
                 MaxRetryDelay = TimeSpan.FromSeconds(First(l => l.MaxRetryDelaySec) ?? DefaultMaxRetryDelay.TotalSeconds),
                 BaseRetryDelay = TimeSpan.FromMilliseconds(First(l => l.RetryBaseDelayMs) ?? DefaultRetryBaseDelay.TotalMilliseconds),
+                ThrottleBudget = TimeSpan.FromSeconds(First(l => l.ThrottleBudgetSec) ?? DefaultThrottleBudget.TotalSeconds),
                 TestClockOffset = TimeSpan.FromSeconds(First(l => l.TestClockOffsetSec) ?? 0),
                 RateLimit = First(l => l.RateLimit) ?? -1,
                 Concurrency = First(l => l.Concurrency) ?? DefaultConcurrency,

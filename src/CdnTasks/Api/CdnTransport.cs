@@ -147,6 +147,8 @@ namespace CdnTasks.Api
             RateLimiter limiter = RateLimiter.For(operation, Credential.DomainId ?? Credential.AccessKey, _settings.RateLimit);
             int maxAttempts = _settings.MaxRetry + 1;
             var total = Stopwatch.StartNew();
+            Stopwatch throttled = null;
+            int counted = 0;
 
             for (int attempt = 1; ; attempt++)
             {
@@ -155,18 +157,24 @@ namespace CdnTasks.Api
                 if (limiter != null)
                 {
                     TimeSpan waited = await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    if (waited > TimeSpan.FromSeconds(1))
+                    if (waited > TimeSpan.FromSeconds(1) && _log.IsDebugEnabled)
                     {
-                        _log.Debug($"Rate limiter held {operation.Name} for {waited.TotalMilliseconds:0} ms.");
+                        _log.Debug($"Rate limiter held {operation.Name} for {waited.TotalMilliseconds:0} ms (now {limiter.CurrentRate:0.##} requests/s).");
                     }
+
+                    // A 401/403 may have come while this request waited for its slot: then it is not sent.
+                    ThrowIfRefused();
                 }
 
+                long sentAt = Stopwatch.GetTimestamp();
                 Uri baseUri = request.EndpointOverride ?? _settings.Endpoints[Volatile.Read(ref _endpointIndex) % _settings.Endpoints.Count];
                 CdnApiException failure;
                 TimeSpan? retryAfter = null;
                 try
                 {
-                    return await SendOnceAsync(request, baseUri, pathAndQuery, query, readBody, cancellationToken).ConfigureAwait(false);
+                    T result = await SendOnceAsync(request, baseUri, pathAndQuery, query, readBody, cancellationToken).ConfigureAwait(false);
+                    limiter?.Accepted(sentAt);
+                    return result;
                 }
                 catch (AttemptFailedException attemptFailure)
                 {
@@ -175,12 +183,35 @@ namespace CdnTasks.Api
                 }
 
                 failure.Attempts = attempt;
+                if ((int)(failure.StatusCode ?? 0) == 429)
+                {
+                    // Throttled: not processed, so not a failure. It keeps its place and waits (Retry-After, the adaptive
+                    // rate), within the throttle budget instead of the attempt count.
+                    limiter?.Throttled(sentAt, retryAfter);
+                    throttled = throttled ?? Stopwatch.StartNew();
+                    if (await WaitAfterThrottleAsync(request, failure, retryAfter, limiter, throttled, attempt, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    failure.Elapsed = total.Elapsed;
+                    failure.Target = request.DescribeTarget(baseUri);
+                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure);
+                    throw failure;
+                }
+
+                if (failure.StatusCode.HasValue)
+                {
+                    limiter?.Accepted(sentAt);
+                }
+
+                counted++;
                 failure.Elapsed = total.Elapsed;
                 failure.Target = request.DescribeTarget(baseUri);
                 bool hostUnreachable = failure.Connection?.HostUnreachable == true;
 
                 // Several endpoints for a region: fail over only when the host could not be reached at all.
-                if (hostUnreachable && request.EndpointOverride == null && _settings.Endpoints.Count > 1 && attempt < _settings.Endpoints.Count + maxAttempts)
+                if (hostUnreachable && request.EndpointOverride == null && _settings.Endpoints.Count > 1 && counted < _settings.Endpoints.Count + maxAttempts)
                 {
                     int next = Interlocked.Increment(ref _endpointIndex) % _settings.Endpoints.Count;
                     _log.Verbose($"{baseUri.GetLeftPart(UriPartial.Authority)} is unreachable ({failure.Message}); failing over to {_settings.Endpoints[next].GetLeftPart(UriPartial.Authority)}.");
@@ -190,7 +221,7 @@ namespace CdnTasks.Api
                     }
                 }
 
-                if (attempt >= maxAttempts || !RetryPolicy.IsRetryable(operation, failure))
+                if (counted >= maxAttempts || !RetryPolicy.IsRetryable(operation, failure))
                 {
                     failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure);
                     throw failure;
@@ -204,10 +235,10 @@ namespace CdnTasks.Api
                     throw failure;
                 }
 
-                TimeSpan delay = RetryPolicy.Delay(attempt, _settings.BaseRetryDelay, _settings.MaxRetryDelay, retryAfter);
+                TimeSpan delay = RetryPolicy.Delay(counted, _settings.BaseRetryDelay, _settings.MaxRetryDelay, retryAfter);
                 Interlocked.Increment(ref _retries);
                 string reason = Describe(failure);
-                _log.Verbose($"Retrying {operation.Method} {request.Path} in {delay.TotalSeconds:0.0} s (attempt {attempt + 1} of {maxAttempts}) after {reason}.");
+                _log.Verbose($"Retrying {operation.Method} {request.Path} in {delay.TotalSeconds:0.0} s (attempt {counted + 1} of {maxAttempts}) after {reason}.");
                 if (Interlocked.Exchange(ref _retryWarned, 1) == 0)
                 {
                     _log.Warning($"{operation.Name}: {reason}; retrying (up to {maxAttempts} attempts). Use -Verbose to see each retry.");
@@ -215,6 +246,51 @@ namespace CdnTasks.Api
 
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>
+        /// After a 429: waits for the retry (the limiter holds the API for Retry-After and paces at the adaptive rate;
+        /// without a limiter, Retry-After or the backoff) and returns true, or returns false when the request has been
+        /// throttled longer than the throttle budget allows (or the service asks for more than the maximum retry delay).
+        /// </summary>
+        private async Task<bool> WaitAfterThrottleAsync(CdnRequest request, CdnApiException failure, TimeSpan? retryAfter, RateLimiter limiter, Stopwatch throttled, int attempt, CancellationToken cancellationToken)
+        {
+            CdnOperation operation = request.Operation;
+            if (retryAfter.HasValue && retryAfter.Value > _settings.MaxRetryDelay)
+            {
+                _log.Verbose($"Not retrying {operation.Method} {request.Path}: the service asked to wait {retryAfter.Value.TotalSeconds:0} s (Retry-After), more than the maximum retry delay of {_settings.MaxRetryDelay.TotalSeconds:0} s (CDNTASKS_MAX_RETRY_DELAY_SEC).");
+                return false;
+            }
+
+            TimeSpan wait = limiter != null
+                ? retryAfter ?? AdaptiveRate.DefaultHold
+                : RetryPolicy.Delay(Math.Min(attempt, 30), _settings.BaseRetryDelay, _settings.MaxRetryDelay, retryAfter);
+            TimeSpan budget = _settings.ThrottleBudget;
+            if (throttled.Elapsed + wait > budget)
+            {
+                _log.Verbose($"Not retrying {operation.Method} {request.Path}: throttled for {throttled.Elapsed.TotalSeconds:0} s, and another {wait.TotalSeconds:0.#} s would pass the throttle budget of {budget.TotalSeconds:0.#} s (CDNTASKS_THROTTLE_BUDGET_SEC).");
+                return false;
+            }
+
+            Interlocked.Increment(ref _retries);
+            string reason = Describe(failure);
+            if (_log.IsVerboseEnabled)
+            {
+                string pace = limiter == null ? string.Empty : $", now at most {limiter.CurrentRate:0.##} requests/s for {operation.Name}";
+                _log.Verbose($"Retrying {operation.Method} {request.Path} in {wait.TotalSeconds:0.0} s after {reason} (throttled, so not processed: not counted against the attempts; {throttled.Elapsed.TotalSeconds:0.#} s of the {budget.TotalSeconds:0.#} s throttle budget used{pace}).");
+            }
+
+            if (Interlocked.Exchange(ref _retryWarned, 1) == 0)
+            {
+                _log.Warning($"{operation.Name}: {reason}; retrying: the service throttles this account's requests, so they wait and go slower (each for up to {budget.TotalSeconds:0} s). Use -Verbose to see each retry.");
+            }
+
+            if (limiter == null)
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
         }
 
         private async Task<T> SendOnceAsync<T>(CdnRequest request, Uri baseUri, string pathAndQuery, string canonicalQuery, Func<Stream, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
@@ -273,6 +349,7 @@ namespace CdnTasks.Api
                 }
 
                 LogRequestHeaders(message);
+                request.BeforeSend?.Invoke();
                 var stopwatch = Stopwatch.StartNew();
                 Interlocked.Increment(ref _requests);
                 using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -301,7 +378,11 @@ namespace CdnTasks.Api
                             if (response.IsSuccessStatusCode)
                             {
                                 T result = await DesktopHttp.ReadBodyAsync(response, token => ReadSuccessAsync(operation, response, requestId, readBody, Secrets, token), attemptCts.Token).ConfigureAwait(false);
-                                _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
+                                if (_log.IsVerboseEnabled)
+                                {
+                                    _log.Verbose($"{operation.Method} {uri.PathAndQuery} -> {status} in {stopwatch.ElapsedMilliseconds} ms, request id {requestId ?? "(none)"}");
+                                }
+
                                 return result;
                             }
 
@@ -437,6 +518,12 @@ namespace CdnTasks.Api
 
         private void LogRequestHeaders(HttpRequestMessage message)
         {
+            if (!_log.IsDebugEnabled)
+            {
+                // Enumerating the headers parses them (User-Agent, Accept) and the line is long: only when someone reads it.
+                return;
+            }
+
             var builder = new StringBuilder();
             builder.Append(message.Method).Append(' ').Append(message.RequestUri.PathAndQuery);
             foreach (KeyValuePair<string, IEnumerable<string>> header in message.Headers)

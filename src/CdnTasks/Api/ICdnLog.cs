@@ -5,9 +5,17 @@ namespace CdnTasks.Api
     /// <summary>
     /// Where the API layer reports what it does. Implementations must be thread-safe: calls arrive from
     /// thread-pool threads. Messages never contain secrets (the transport redacts them before calling).
+    /// Callers build a verbose or debug message only when its level is on (<see cref="IsVerboseEnabled"/>,
+    /// <see cref="IsDebugEnabled"/>): nothing is made per request for a level nobody reads.
     /// </summary>
     public interface ICdnLog
     {
+        /// <summary>Gets a value indicating whether verbose messages are wanted.</summary>
+        bool IsVerboseEnabled { get; }
+
+        /// <summary>Gets a value indicating whether debug messages are wanted.</summary>
+        bool IsDebugEnabled { get; }
+
         /// <summary>One line per request and per retry.</summary>
         void Verbose(string message);
 
@@ -23,6 +31,12 @@ namespace CdnTasks.Api
     {
         /// <summary>The shared instance.</summary>
         public static readonly NullCdnLog Instance = new NullCdnLog();
+
+        /// <inheritdoc/>
+        public bool IsVerboseEnabled => false;
+
+        /// <inheritdoc/>
+        public bool IsDebugEnabled => false;
 
         /// <inheritdoc/>
         public void Verbose(string message)

@@ -15,6 +15,12 @@ namespace CdnTasks.Api
     /// commands with different configured rates (runspaces with other settings) still share one timeline and together
     /// never go faster than the fastest of them. Spacing (rather than a burst bucket) keeps the client inside the
     /// service's window however the service counts it.
+    /// <para>
+    /// The rate adapts when other processes share the account's limit (<see cref="AdaptiveRate"/>): the transport
+    /// reports each answer (<see cref="Accepted"/>, <see cref="Throttled"/>); after a 429 the interval grows to the
+    /// adaptive rate's, Retry-After holds the timeline, and a request that took its slot before that takes a new one
+    /// when it wakes, so nothing goes out at the old pace.
+    /// </para>
     /// </summary>
     internal sealed class RateLimiter
     {
@@ -22,12 +28,18 @@ namespace CdnTasks.Api
         private static readonly ConcurrentDictionary<string, RateLimiter> s_limiters = new ConcurrentDictionary<string, RateLimiter>(StringComparer.Ordinal);
 
         private readonly Timeline _timeline;
+        private readonly double _perSecond;
         private readonly long _intervalTicks;
 
         private RateLimiter(Timeline timeline, double perSecond)
         {
             _timeline = timeline;
+            _perSecond = perSecond;
             _intervalTicks = (long)(Stopwatch.Frequency / perSecond);
+            lock (timeline)
+            {
+                timeline.Adaptive.RaiseCeiling(perSecond);
+            }
         }
 
         /// <summary>
@@ -45,52 +57,123 @@ namespace CdnTasks.Api
             string timeline = operation.Name + "|" + account;
             return s_limiters.GetOrAdd(
                 timeline + "|" + rate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                _ => new RateLimiter(s_timelines.GetOrAdd(timeline, __ => new Timeline()), rate));
+                _ => new RateLimiter(s_timelines.GetOrAdd(timeline, __ => new Timeline(rate)), rate));
         }
 
-        /// <summary>Waits for this caller's slot. Returns how long it waited. Cancellation ends the wait at once.</summary>
-        public async Task<TimeSpan> WaitAsync(CancellationToken cancellationToken)
+        /// <summary>Gets the rate this limiter lets requests out at now (its own, or less after 429s).</summary>
+        public double CurrentRate
         {
-            long now = Stopwatch.GetTimestamp();
-            long slot;
-            lock (_timeline)
+            get
             {
-                slot = Math.Max(now, _timeline.NextSlot);
-                _timeline.NextSlot = slot + _intervalTicks;
-            }
-
-            long waitTicks = slot - now;
-            if (waitTicks <= 0)
-            {
-                return TimeSpan.Zero;
-            }
-
-            TimeSpan wait = TimeSpan.FromSeconds((double)waitTicks / Stopwatch.Frequency);
-            try
-            {
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Give the slot back when nobody queued behind it, so a cancelled command does not slow the next.
                 lock (_timeline)
                 {
-                    if (_timeline.NextSlot == slot + _intervalTicks)
+                    return Math.Min(_perSecond, _timeline.Adaptive.RateAt(Stopwatch.GetTimestamp()));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Waits for this caller's slot. Returns how long it waited (what its slots asked for). Cancellation ends the wait at once. When the rate
+        /// was cut or the API held while it waited, it takes a new slot at the new pace.
+        /// </summary>
+        public async Task<TimeSpan> WaitAsync(CancellationToken cancellationToken)
+        {
+            long waited = 0;
+            while (true)
+            {
+                long now = Stopwatch.GetTimestamp();
+                long slot;
+                long interval;
+                int epoch;
+                lock (_timeline)
+                {
+                    interval = IntervalAt(now);
+                    slot = Math.Max(Math.Max(now, _timeline.NextSlot), _timeline.Adaptive.HeldUntil);
+                    _timeline.NextSlot = slot + interval;
+                    epoch = _timeline.Epoch;
+                }
+
+                long waitTicks = slot - now;
+                if (waitTicks > 0)
+                {
+                    waited += waitTicks;
+                    try
                     {
-                        _timeline.NextSlot = slot;
+                        await Task.Delay(TimeSpan.FromSeconds((double)waitTicks / Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Give the slot back when nobody queued behind it, so a cancelled command does not slow the next.
+                        lock (_timeline)
+                        {
+                            if (_timeline.NextSlot == slot + interval)
+                            {
+                                _timeline.NextSlot = slot;
+                            }
+                        }
+
+                        throw;
                     }
                 }
 
-                throw;
+                lock (_timeline)
+                {
+                    if (_timeline.Epoch == epoch)
+                    {
+                        return TimeSpan.FromSeconds((double)waited / Stopwatch.Frequency);
+                    }
+                }
             }
-
-            return wait;
         }
 
-        /// <summary>The next free slot of one API for one account.</summary>
+        /// <summary>Reports an answer that was not a 429, of a request sent (let out by this limiter) at <paramref name="sentAt"/>.</summary>
+        public void Accepted(long sentAt)
+        {
+            lock (_timeline)
+            {
+                _timeline.Adaptive.Accepted(sentAt, Stopwatch.GetTimestamp());
+            }
+        }
+
+        /// <summary>Reports a throttled answer (HTTP 429) of a request sent at <paramref name="sentAt"/>, with the service's Retry-After.</summary>
+        public void Throttled(long sentAt, TimeSpan? retryAfter)
+        {
+            long now = Stopwatch.GetTimestamp();
+            lock (_timeline)
+            {
+                AdaptiveRate adaptive = _timeline.Adaptive;
+                int epoch = adaptive.Epoch;
+                adaptive.Throttled(sentAt, now, retryAfter);
+                if (adaptive.Epoch != epoch)
+                {
+                    // The slots taken at the old pace are void: the next requests start from now (or the end of the hold).
+                    _timeline.NextSlot = Math.Max(now, adaptive.HeldUntil);
+                    _timeline.Epoch++;
+                }
+            }
+        }
+
+        private long IntervalAt(long now)
+        {
+            double rate = _timeline.Adaptive.RateAt(now);
+            return rate >= _perSecond ? _intervalTicks : Math.Max(_intervalTicks, (long)(Stopwatch.Frequency / rate));
+        }
+
+        /// <summary>The next free slot of one API for one account, and what the service's 429s taught about its rate.</summary>
         private sealed class Timeline
         {
+            public Timeline(double ceiling)
+            {
+                Adaptive = new AdaptiveRate(ceiling);
+            }
+
             public long NextSlot = Stopwatch.GetTimestamp();
+
+            /// <summary>What the answers taught: the ceiling is the fastest rate of the limiters on the timeline.</summary>
+            public readonly AdaptiveRate Adaptive;
+
+            /// <summary>Changes whenever the slots already taken are void (a cut, a hold).</summary>
+            public int Epoch;
         }
     }
 }

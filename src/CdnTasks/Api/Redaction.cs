@@ -268,6 +268,12 @@ namespace CdnTasks.Api
         }
 
         /// <inheritdoc/>
+        public bool IsVerboseEnabled => _inner.IsVerboseEnabled;
+
+        /// <inheritdoc/>
+        public bool IsDebugEnabled => _inner.IsDebugEnabled;
+
+        /// <inheritdoc/>
         public void Verbose(string message) => _inner.Verbose(Redaction.Scrub(message, _secrets()));
 
         /// <inheritdoc/>

@@ -36,7 +36,7 @@ namespace CdnTasks.Api
         /// <summary>Gets the merged settings.</summary>
         public CdnSettings Settings { get; }
 
-        /// <summary>Gets the source of each setting by name (Region, Endpoint, TimeoutSec, MaxRetry, MaxRetryDelaySec, RetryBaseDelayMs, RateLimit, Concurrency, Proxy, IamEndpoint).</summary>
+        /// <summary>Gets the source of each setting by name (Region, Endpoint, TimeoutSec, MaxRetry, MaxRetryDelaySec, RetryBaseDelayMs, ThrottleBudgetSec, RateLimit, Concurrency, Proxy, IamEndpoint).</summary>
         public IDictionary<string, string> Sources { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>Gets the IAM endpoint used for domain-id discovery.</summary>
@@ -66,6 +66,7 @@ namespace CdnTasks.Api
             report.Sources["MaxRetry"] = SourceOf(l => l.MaxRetry.HasValue) ?? SettingSources.Default;
             report.Sources["MaxRetryDelaySec"] = SourceOf(l => l.MaxRetryDelaySec.HasValue) ?? SettingSources.Default;
             report.Sources["RetryBaseDelayMs"] = SourceOf(l => l.RetryBaseDelayMs.HasValue) ?? SettingSources.Default;
+            report.Sources["ThrottleBudgetSec"] = SourceOf(l => l.ThrottleBudgetSec.HasValue) ?? SettingSources.Default;
             report.Sources["RateLimit"] = SourceOf(l => l.RateLimit.HasValue) ?? SettingSources.Default;
             report.Sources["Concurrency"] = SourceOf(l => l.Concurrency.HasValue) ?? SettingSources.Default;
 

@@ -141,6 +141,8 @@ namespace CdnTasks.Commands
             CdnCredential credential = ResolveCredential();
             _resolvedSecrets = SecretSet.Of(credential, settings);
             WriteDebug($"Credential source: {credential.Source}{(credential.SourceDetail == null ? string.Empty : " (" + credential.SourceDetail + ")")}, access key {credential.MaskedAccessKey}; endpoint {settings.Endpoints[0]} ({settings.EndpointSource}).");
+            _log.IsVerboseEnabled = Wants("Verbose", "VerbosePreference");
+            _log.IsDebugEnabled = Wants("Debug", "DebugPreference");
             var transport = new CdnTransport(settings, credential, _log);
             if (credential.DomainId == null)
             {
@@ -148,6 +150,21 @@ namespace CdnTasks.Commands
             }
 
             return new CdnClient(transport);
+        }
+
+        /// <summary>
+        /// Whether this command writes a stream: its common parameter (-Verbose, -Verbose:$false, -Debug) when given,
+        /// else the preference variable in force (anything but SilentlyContinue and Ignore).
+        /// </summary>
+        internal bool Wants(string parameter, string preferenceVariable)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out object bound))
+            {
+                return LanguagePrimitives.IsTrue(bound);
+            }
+
+            return !LanguagePrimitives.TryConvertTo(GetVariableValue(preferenceVariable), out ActionPreference preference)
+                || (preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore);
         }
 
         /// <summary>Merges parameters, session defaults and environment into settings.</summary>
@@ -658,7 +675,7 @@ namespace CdnTasks.Commands
                 case 404:
                     return "Check the id or the endpoint.";
                 case 429:
-                    return "The service throttled the requests; wait and retry, or lower the rate (Set-CdnConfig -RateLimit, CDNTASKS_RATE_LIMIT).";
+                    return "The service throttled the request for longer than the throttle budget allows (Set-CdnConfig -ThrottleBudgetSec, CDNTASKS_THROTTLE_BUDGET_SEC; 120 s by default), or asked to wait longer than the maximum retry delay: other clients may be using this account's limit. Retry later, allow a longer budget, or lower the rate (Set-CdnConfig -RateLimit, CDNTASKS_RATE_LIMIT).";
                 default:
                     return status >= 500 ? "The service failed; retry later." : null;
             }

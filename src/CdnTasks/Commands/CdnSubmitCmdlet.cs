@@ -2,6 +2,7 @@
 
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
@@ -18,8 +19,9 @@ namespace CdnTasks.Commands
     /// The shared shape of Clear-CdnCache and Import-CdnCache: URLs from parameters or the pipeline are
     /// validated one by one (an invalid one is a non-terminating error with that input item as TargetObject; the
     /// others go on) and collected, then submitted in EndProcessing in as few requests as the service's limits
-    /// allow, after -WhatIf/-Confirm and the quota check. One task is written per request made; a failed request
-    /// is a non-terminating error whose TargetObject is exactly that request's URLs. Every request's state is kept
+    /// allow, after -WhatIf/-Confirm and the quota check. The requests go out concurrently (<see cref="SubmissionRun"/>:
+    /// up to 16 at once, paced by the rate limiter) and their outcomes are written in input order: one task per request
+    /// accepted; a failed request is a non-terminating error whose TargetObject is exactly that request's URLs. Every request's state is kept
     /// in a <see cref="SubmissionLedger"/>, so a stopped command (Ctrl+C, -ErrorAction Stop) writes one report that
     /// names the accepted tasks, the request that may have been processed and every URL never sent.
     /// </summary>
@@ -27,6 +29,11 @@ namespace CdnTasks.Commands
     {
         /// <summary>The tag of the information record that reports a stop (Ctrl+C).</summary>
         public const string StoppedTag = "CdnTasks.Stopped";
+
+        /// <summary>How long requests in flight may take to be answered after -ErrorAction Stop stopped the command.</summary>
+        private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+        private const int SubmitActivityId = 0x0CD1;
 
         private readonly List<UrlItem> _items = new List<UrlItem>();
         private int _blank;
@@ -85,7 +92,11 @@ namespace CdnTasks.Commands
         internal abstract string OperationText { get; }
 
         /// <summary>Sends one request and returns the new task id.</summary>
-        internal abstract Task<long> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, CancellationToken cancellationToken);
+        /// <param name="batch">The URLs of the request.</param>
+        /// <param name="zhUrlEncode">zh_url_encode, or null to leave it out.</param>
+        /// <param name="beforeSend">Called just before each attempt goes on the wire (<see cref="CdnRequest.BeforeSend"/>).</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        internal abstract Task<long> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, Action beforeSend, CancellationToken cancellationToken);
 
         /// <summary>Counts a piped item that this command leaves out on purpose (Clear-CdnCache: prefetch records); false to take it.</summary>
         internal virtual bool Skip(PSObject item) => false;
@@ -194,7 +205,7 @@ namespace CdnTasks.Commands
                         CheckQuota(plan);
                     }
 
-                    List<long> created = Submit(plan);
+                    List<CreatedTask> created = Submit(plan);
                     if (Wait && created.Count > 0)
                     {
                         _waiter = new TaskWaiter(this, MyInvocation.MyCommand.Name)
@@ -203,7 +214,7 @@ namespace CdnTasks.Commands
                             Timeout = Timeout,
                             EnterpriseProjectId = EnterpriseProjectId,
                         };
-                        _waiter.Run(created.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+                        _waiter.Run(created.Select(t => new TaskWaiter.Item(t.TaskId, t.CreatedUtc, exactTime: false, t.FileType)));
                     }
                 }
                 catch (Exception stop) when (IsStop(stop))
@@ -379,69 +390,121 @@ namespace CdnTasks.Commands
             }
         }
 
-        private List<long> Submit(BatchPlan plan)
+        /// <summary>
+        /// Sends the plan's requests concurrently (<see cref="SubmissionRun"/>: within the rate limiter; the transport sends
+        /// the first alone until the service has answered, and nothing after a 401/403) and writes their outcomes strictly in input order:
+        /// a task for each accepted request, an error with exactly its URLs for each failed or withheld one.
+        /// </summary>
+        /// <returns>The tasks created, in input order.</returns>
+        private List<CreatedTask> Submit(BatchPlan plan)
         {
-            var created = new List<long>();
+            var created = new List<CreatedTask>();
             bool? zh = MyInvocation.BoundParameters.ContainsKey(nameof(ZhUrlEncode)) ? ZhUrlEncode.IsPresent : (bool?)null;
-            CdnApiException refused = null;
-            for (int i = 0; i < plan.Batches.Count; i++)
-            {
-                UrlBatch batch = plan.Batches[i];
-                string[] urls = batch.Urls.ToArray();
-                string what = $"Request {i + 1} of {plan.Batches.Count} ({urls.Length} {batch.FileType} URL{(urls.Length == 1 ? string.Empty : "s")}, first {urls[0]})";
-                if (refused != null)
-                {
-                    _ledger.Withheld(i);
-                    string message = $"{what} was not sent, because an earlier request was refused ({refused.ErrorCode}, HTTP {(int)(refused.StatusCode ?? 0)}) and the same credentials would be refused again.";
-                    WriteError(new ErrorRecord(new InvalidOperationException(message, refused), ErrorIds.RequestsNotSent, ErrorCategory.NotSpecified, urls)
-                    {
-                        ErrorDetails = new ErrorDetails(message)
-                        {
-                            RecommendedAction = $"Fix the credentials or permissions, then resubmit exactly these URLs (this error's TargetObject): {ResubmitHint(batch)}",
-                        },
-                    });
-                    continue;
-                }
+            var progressClock = Stopwatch.StartNew();
+            bool progressShown = false;
 
-                long id;
-                DateTime sentAt = DateTime.UtcNow;
-                _ledger.Sending(i);
+            // The client is made here, on the pipeline thread (it may write and discover the domain id): the requests run on the thread pool.
+            GC.KeepAlive(Client);
+            using (var run = new SubmissionRun(_ledger, (i, beforeSend, ct) => SubmitAsync(plan.Batches[i], zh, beforeSend, ct), SubmissionRun.DefaultMaxInFlight, CancellationToken))
+            {
+                run.Start();
                 try
                 {
-                    id = Await(SubmitAsync(batch, zh, CancellationToken));
-                }
-                catch (CdnApiException failure)
-                {
-                    _ledger.Failed(i, failure.MayHaveBeenProcessed);
-                    WriteError(BatchFailure(failure, what, batch, urls, sentAt));
-                    HttpStatusCode status = failure.StatusCode ?? 0;
-                    if (failure.Kind == CdnFailureKind.Service && (status == HttpStatusCode.Unauthorized || status == HttpStatusCode.Forbidden))
+                    for (int i = 0; i < plan.Batches.Count; i++)
                     {
-                        refused = failure;
+                        BatchOutcome outcome = Await(run.Outcome(i));
+                        CreatedTask task = Write(plan, i, outcome);
+                        if (task != null)
+                        {
+                            created.Add(task);
+                        }
+
+                        if (plan.Batches.Count > 1 && progressClock.Elapsed >= TimeSpan.FromMilliseconds(250))
+                        {
+                            progressClock.Restart();
+                            progressShown = true;
+                            WriteProgress(new ProgressRecord(SubmitActivityId, OperationText, $"Request {i + 1} of {plan.Batches.Count} answered") { PercentComplete = (i + 1) * 100 / plan.Batches.Count });
+                        }
                     }
-
-                    continue;
                 }
-
-                _ledger.Accepted(i, id);
-                WriteVerbose($"{what}: task {id}.");
-                created.Add(id);
-                if (!Wait)
+                catch (Exception stop) when (IsStop(stop))
                 {
-                    WriteObject(new CdnTask
-                    {
-                        TaskId = id,
-                        TaskType = Preheat ? Normalize.Prefetch : Normalize.Purge,
-                        Status = Normalize.Running,
-                        FileType = Normalize.FileType.FromService(batch.FileType),
-                        Processing = urls.Length,
-                        Total = urls.Length,
-                        CreateTimeUtc = DateTime.UtcNow,
-                    });
+                    Settle(run);
+                    throw;
                 }
+                finally
+                {
+                    if (progressShown && !Stopping)
+                    {
+                        WriteProgress(new ProgressRecord(SubmitActivityId, OperationText, "Done") { RecordType = ProgressRecordType.Completed });
+                    }
+                }
+
             }
 
             return created;
+        }
+
+        /// <summary>Writes the outcome of request <paramref name="index"/>: its task (without -Wait), or its error.</summary>
+        private CreatedTask Write(BatchPlan plan, int index, BatchOutcome outcome)
+        {
+            UrlBatch batch = plan.Batches[index];
+            string[] urls = batch.Urls.ToArray();
+            string what = $"Request {index + 1} of {plan.Batches.Count} ({urls.Length} {batch.FileType} URL{(urls.Length == 1 ? string.Empty : "s")}, first {urls[0]})";
+            if (outcome.WithheldAfter != null)
+            {
+                CdnApiException refused = outcome.WithheldAfter;
+                string message = $"{what} was not sent, because an earlier request was refused ({refused.ErrorCode}, HTTP {(int)(refused.StatusCode ?? 0)}) and the same credentials would be refused again.";
+                WriteError(new ErrorRecord(new InvalidOperationException(message, refused), ErrorIds.RequestsNotSent, ErrorCategory.NotSpecified, urls)
+                {
+                    ErrorDetails = new ErrorDetails(message)
+                    {
+                        RecommendedAction = $"Fix the credentials or permissions, then resubmit exactly these URLs (this error's TargetObject): {ResubmitHint(batch)}",
+                    },
+                });
+                return null;
+            }
+
+            if (outcome.Failure != null)
+            {
+                WriteError(BatchFailure(outcome.Failure, what, batch, urls, outcome.SentAtUtc));
+                return null;
+            }
+
+            long id = outcome.TaskId.Value;
+            WriteVerbose($"{what}: task {id}.");
+            if (!Wait)
+            {
+                WriteObject(new CdnTask
+                {
+                    TaskId = id,
+                    TaskType = Preheat ? Normalize.Prefetch : Normalize.Purge,
+                    Status = Normalize.Running,
+                    FileType = Normalize.FileType.FromService(batch.FileType),
+                    Processing = urls.Length,
+                    Total = urls.Length,
+                    CreateTimeUtc = outcome.AnsweredAtUtc,
+                });
+            }
+
+            return new CreatedTask(id, outcome.AnsweredAtUtc, batch.FileType);
+        }
+
+        /// <summary>
+        /// After a stop by -ErrorAction Stop, lets the requests in flight be answered (at most <see cref="StopGrace"/>),
+        /// so that the report knows what became of them; after Ctrl+C they are cancelled already and this returns at once.
+        /// Nothing more is sent either way.
+        /// </summary>
+        private static void Settle(SubmissionRun run)
+        {
+            try
+            {
+                run.StopAsync(StopGrace).Wait(StopGrace + TimeSpan.FromSeconds(1));
+            }
+            catch (AggregateException)
+            {
+                // Each request's state is in the ledger already.
+            }
         }
 
         private ErrorRecord BatchFailure(CdnApiException failure, string what, UrlBatch batch, string[] urls, DateTime sentAt)
@@ -497,6 +560,23 @@ namespace CdnTasks.Commands
             }
 
             return command.ToString();
+        }
+
+        /// <summary>A task this command created: its id, when it was accepted (local clock) and its file type.</summary>
+        private sealed class CreatedTask
+        {
+            public CreatedTask(long taskId, DateTime createdUtc, string fileType)
+            {
+                TaskId = taskId;
+                CreatedUtc = createdUtc;
+                FileType = fileType;
+            }
+
+            public long TaskId { get; }
+
+            public DateTime CreatedUtc { get; }
+
+            public string FileType { get; }
         }
     }
 }

@@ -35,14 +35,15 @@ namespace CdnTasks.Commands
         internal override string DirectoryMode => Normalize.Mode.ToService(Mode) ?? "all";
 
         /// <inheritdoc/>
-        internal override Task<long> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, CancellationToken cancellationToken) =>
+        internal override Task<long> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, Action beforeSend, CancellationToken cancellationToken) =>
             Client.CreateRefreshTaskAsync(
                 batch.Urls,
                 batch.FileType,
                 batch.FileType == BatchPlanner.Directory ? DirectoryMode : null,
                 zhUrlEncode,
                 EnterpriseProjectId,
-                cancellationToken);
+                cancellationToken,
+                beforeSend);
 
         /// <summary>Leaves out a piped object whose TaskType is a prefetch (a Get-CdnUrlTask record, or a CSV row of one).</summary>
         internal override bool Skip(PSObject item)

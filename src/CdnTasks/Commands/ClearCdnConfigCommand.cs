@@ -15,7 +15,7 @@ namespace CdnTasks.Commands
     {
         /// <summary>Gets or sets the settings to clear (all when omitted).</summary>
         [Parameter(Position = 0)]
-        [ValidateSet("Region", "Endpoint", "TimeoutSec", "MaxRetry", "MaxRetryDelaySec", "RetryBaseDelayMs", "RateLimit", "Concurrency", "Proxy", "ProxyCredential", IgnoreCase = true)]
+        [ValidateSet("Region", "Endpoint", "TimeoutSec", "MaxRetry", "MaxRetryDelaySec", "RetryBaseDelayMs", "ThrottleBudgetSec", "RateLimit", "Concurrency", "Proxy", "ProxyCredential", IgnoreCase = true)]
         public string[] Name { get; set; }
 
         /// <inheritdoc/>
@@ -39,6 +39,7 @@ namespace CdnTasks.Commands
                     case "maxretry": next.MaxRetry = null; break;
                     case "maxretrydelaysec": next.MaxRetryDelaySec = null; break;
                     case "retrybasedelayms": next.RetryBaseDelayMs = null; break;
+                    case "throttlebudgetsec": next.ThrottleBudgetSec = null; break;
                     case "ratelimit": next.RateLimit = null; break;
                     case "concurrency": next.Concurrency = null; break;
                     case "proxy": next.Proxy = null; break;

@@ -7,7 +7,8 @@ namespace CdnTasks.Commands
 {
     /// <summary>
     /// Collects the API layer's messages from any thread; the cmdlet drains them on the pipeline thread,
-    /// the only thread allowed to call Write*.
+    /// the only thread allowed to call Write*. Which levels are on is the command's (-Verbose, -Debug, the
+    /// preference variables), set once before the first request.
     /// </summary>
     internal sealed class CommandLog : ICdnLog
     {
@@ -20,6 +21,12 @@ namespace CdnTasks.Commands
             Debug,
             Warning,
         }
+
+        /// <inheritdoc/>
+        public bool IsVerboseEnabled { get; set; } = true;
+
+        /// <inheritdoc/>
+        public bool IsDebugEnabled { get; set; } = true;
 
         /// <inheritdoc/>
         public void Verbose(string message) => _entries.Enqueue(new Entry(Level.Verbose, message));

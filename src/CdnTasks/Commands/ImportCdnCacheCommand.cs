@@ -1,5 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
+using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,7 +24,7 @@ namespace CdnTasks.Commands
         internal override string OperationText => "Import-CdnCache (CreatePreheatingTasks)";
 
         /// <inheritdoc/>
-        internal override Task<long> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, CancellationToken cancellationToken) =>
-            Client.CreatePreheatingTaskAsync(batch.Urls, zhUrlEncode, EnterpriseProjectId, cancellationToken);
+        internal override Task<long> SubmitAsync(UrlBatch batch, bool? zhUrlEncode, Action beforeSend, CancellationToken cancellationToken) =>
+            Client.CreatePreheatingTaskAsync(batch.Urls, zhUrlEncode, EnterpriseProjectId, cancellationToken, beforeSend);
     }
 }

@@ -33,6 +33,7 @@ namespace CdnTasks.Commands
             MaxRetry = layer.MaxRetry,
             MaxRetryDelaySec = layer.MaxRetryDelaySec,
             RetryBaseDelayMs = layer.RetryBaseDelayMs,
+            ThrottleBudgetSec = layer.ThrottleBudgetSec,
             RateLimit = layer.RateLimit,
             Concurrency = layer.Concurrency,
             Proxy = layer.Proxy,
@@ -57,6 +58,7 @@ namespace CdnTasks.Commands
             Add("MaxRetry", layer.MaxRetry);
             Add("MaxRetryDelaySec", layer.MaxRetryDelaySec);
             Add("RetryBaseDelayMs", layer.RetryBaseDelayMs);
+            Add("ThrottleBudgetSec", layer.ThrottleBudgetSec);
             Add("RateLimit", layer.RateLimit.HasValue ? RateLimitText(layer.RateLimit.Value) : null);
             Add("Concurrency", layer.Concurrency);
             Add("Proxy", layer.Proxy);
@@ -104,6 +106,8 @@ namespace CdnTasks.Commands
                 MaxRetryDelaySecSource = report.Sources["MaxRetryDelaySec"],
                 RetryBaseDelayMs = settings.BaseRetryDelay.TotalMilliseconds,
                 RetryBaseDelayMsSource = report.Sources["RetryBaseDelayMs"],
+                ThrottleBudgetSec = settings.ThrottleBudget.TotalSeconds,
+                ThrottleBudgetSecSource = report.Sources["ThrottleBudgetSec"],
                 RateLimit = RateLimitText(settings.RateLimit),
                 RateLimitSource = report.Sources["RateLimit"],
                 Concurrency = settings.Concurrency,

@@ -48,6 +48,11 @@ namespace CdnTasks.Commands
         [ValidateRange(0, 60000)]
         public double RetryBaseDelayMs { get; set; }
 
+        /// <summary>Gets or sets how long, in seconds, one request may keep being throttled (HTTP 429) before it fails (0 = at the first 429).</summary>
+        [Parameter]
+        [ValidateRange(0, 3600)]
+        public double ThrottleBudgetSec { get; set; }
+
         /// <summary>Gets or sets the client-side rate limit: requests a second per API, 0 or 'off' for none, 'default' for the documented limits.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(CdnArgumentCompleter))]
@@ -109,6 +114,11 @@ namespace CdnTasks.Commands
             if (Bound(nameof(RetryBaseDelayMs)))
             {
                 next.RetryBaseDelayMs = RetryBaseDelayMs;
+            }
+
+            if (Bound(nameof(ThrottleBudgetSec)))
+            {
+                next.ThrottleBudgetSec = ThrottleBudgetSec;
             }
 
             if (Bound(nameof(RateLimit)))

@@ -16,7 +16,7 @@ namespace CdnTasks.Commands
     [OutputType(typeof(CdnTask))]
     public sealed class WaitCdnTaskCommand : CdnCmdlet
     {
-        private readonly List<string> _tasks = new List<string>();
+        private readonly List<TaskWaiter.Item> _tasks = new List<TaskWaiter.Item>();
 
         /// <summary>
         /// Gets or sets the ids of the tasks to wait for (alias -Id). Tasks and URL records piped in bind by their
@@ -38,6 +38,17 @@ namespace CdnTasks.Commands
         [ValidateRange(0.1, 3600)]
         public double PollIntervalSec { get; set; } = 2;
 
+        /// <summary>
+        /// Gets or sets the creation time of a task piped in (its CreateTimeUtc property, as Get-CdnTask, Clear-CdnCache
+        /// and Import-CdnCache write it): with it, the task's state is learnt from ShowHistoryTasks over that time.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public DateTime? CreateTimeUtc { get; set; }
+
+        /// <summary>Gets or sets the file type of a task piped in (its FileType property).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string FileType { get; set; }
+
         /// <summary>Gets or sets the enterprise project id, or null.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -55,10 +66,17 @@ namespace CdnTasks.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
+            // A task piped in carries when it was created and its file type: a record written by Get-CdnTask has the
+            // service's time, one just created by Clear-CdnCache or Import-CdnCache this machine's (Status Running,
+            // no counts yet). Bare ids carry nothing; the first poll asks for each of them by id.
+            bool one = TaskId.Length == 1;
             foreach (long id in TaskId)
             {
-                _tasks.Add(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _tasks.Add(new TaskWaiter.Item(id, one ? CreateTimeUtc : null, exactTime: false, one ? FileType : null));
             }
+
+            CreateTimeUtc = null;
+            FileType = null;
         }
 
         /// <inheritdoc/>

@@ -44,6 +44,12 @@ namespace CdnTasks
         /// <summary>Gets where the first backoff step came from.</summary>
         public string RetryBaseDelayMsSource { get; internal set; }
 
+        /// <summary>Gets how long, in seconds, one request may keep being throttled (HTTP 429) before it fails.</summary>
+        public double ThrottleBudgetSec { get; internal set; }
+
+        /// <summary>Gets where the throttle budget came from.</summary>
+        public string ThrottleBudgetSecSource { get; internal set; }
+
         /// <summary>Gets the client-side rate limit: 'documented' (the per-API limits), 'off', or requests a second per API.</summary>
         public string RateLimit { get; internal set; }
 

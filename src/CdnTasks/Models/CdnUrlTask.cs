@@ -13,6 +13,11 @@ namespace CdnTasks
     /// </summary>
     public sealed class CdnUrlTask
     {
+        // The times are kept as UTC ticks, 0 for none (no service time is 0001-01-01): 8 bytes each instead of the 16 of
+        // a DateTime?, on the type a command writes a million of.
+        private long _createTicks;
+        private long _modifyTicks;
+
         /// <summary>Gets the record id.</summary>
         public long Id { get; internal set; }
 
@@ -38,15 +43,27 @@ namespace CdnTasks
         public DateTime? CreateTime => Normalize.ToLocal(CreateTimeUtc);
 
         /// <summary>Gets when the record was created, in UTC (Kind Utc).</summary>
-        public DateTime? CreateTimeUtc { get; internal set; }
+        public DateTime? CreateTimeUtc
+        {
+            get => FromTicks(_createTicks);
+            internal set => _createTicks = ToTicks(value);
+        }
 
         /// <summary>Gets when the record last changed, in local time (Kind Local).</summary>
         public DateTime? ModifyTime => Normalize.ToLocal(ModifyTimeUtc);
 
         /// <summary>Gets when the record last changed, in UTC (Kind Utc).</summary>
-        public DateTime? ModifyTimeUtc { get; internal set; }
+        public DateTime? ModifyTimeUtc
+        {
+            get => FromTicks(_modifyTicks);
+            internal set => _modifyTicks = ToTicks(value);
+        }
 
         /// <inheritdoc/>
         public override string ToString() => Url ?? string.Empty;
+
+        private static DateTime? FromTicks(long ticks) => ticks == 0 ? (DateTime?)null : new DateTime(ticks, DateTimeKind.Utc);
+
+        private static long ToTicks(DateTime? value) => value.HasValue ? value.Value.ToUniversalTime().Ticks : 0;
     }
 }

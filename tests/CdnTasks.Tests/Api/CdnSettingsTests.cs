@@ -27,6 +27,7 @@ namespace CdnTasks.Tests.Api
             yield return new object[] { "MaxRetry", "1", "2", "3", "4" };
             yield return new object[] { "MaxRetryDelaySec", "1.5", "2", "3", "60" };
             yield return new object[] { "RetryBaseDelayMs", "10", "20", "30", "500" };
+            yield return new object[] { "ThrottleBudgetSec", "15", "30", "45", "120" };
             yield return new object[] { "RateLimit", "5", "6", "7.5", "-1" };
             yield return new object[] { "Concurrency", "2", "3", "5", "4" };
             yield return new object[] { "Proxy", "http://p.proxy:8080", "http://s.proxy:8080", "http://e.proxy:8080", null };
@@ -500,6 +501,7 @@ namespace CdnTasks.Tests.Api
             "MaxRetry" => "CDNTASKS_MAX_RETRY",
             "MaxRetryDelaySec" => "CDNTASKS_MAX_RETRY_DELAY_SEC",
             "RetryBaseDelayMs" => "CDNTASKS_RETRY_BASE_DELAY_MS",
+            "ThrottleBudgetSec" => "CDNTASKS_THROTTLE_BUDGET_SEC",
             "RateLimit" => "CDNTASKS_RATE_LIMIT",
             "Concurrency" => "CDNTASKS_CONCURRENCY",
             "Proxy" => "CDNTASKS_PROXY",
@@ -535,6 +537,9 @@ namespace CdnTasks.Tests.Api
                 case "RetryBaseDelayMs":
                     layer.RetryBaseDelayMs = number;
                     break;
+                case "ThrottleBudgetSec":
+                    layer.ThrottleBudgetSec = number;
+                    break;
                 case "RateLimit":
                     layer.RateLimit = number;
                     break;
@@ -557,6 +562,7 @@ namespace CdnTasks.Tests.Api
             "MaxRetry" => settings.MaxRetry.ToString(CultureInfo.InvariantCulture),
             "MaxRetryDelaySec" => settings.MaxRetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             "RetryBaseDelayMs" => settings.BaseRetryDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
+            "ThrottleBudgetSec" => settings.ThrottleBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             "RateLimit" => settings.RateLimit.ToString(CultureInfo.InvariantCulture),
             "Concurrency" => settings.Concurrency.ToString(CultureInfo.InvariantCulture),
             "Proxy" => settings.Proxy?.ToString(),

@@ -41,6 +41,24 @@ namespace CdnTasks.Tests.Paging
         }
 
         [Fact]
+        public async Task ACommandAtALowConfiguredRateDoesNotHoldLaterCommandsToIt()
+        {
+            // One command of the process ran at CDNTASKS_RATE_LIMIT=0.2; the next runs at the documented 5/s and must be
+            // spaced at 200 ms, not at the 5 s of the first command's rate.
+            string account = Guid.NewGuid().ToString("N");
+            RateLimiter slow = RateLimiter.For(CdnOperation.ShowUrlTaskInfo, account, 0.2);
+            await slow.WaitAsync(CancellationToken.None);
+            await Task.Delay(5100);
+
+            RateLimiter documented = RateLimiter.For(CdnOperation.ShowUrlTaskInfo, account, 5);
+            Assert.Equal(5, documented.CurrentRate);
+            await documented.WaitAsync(CancellationToken.None);
+            TimeSpan second = await documented.WaitAsync(CancellationToken.None);
+
+            Assert.InRange(second.TotalMilliseconds, 100, 300);
+        }
+
+        [Fact]
         public void NoLimitWhenTheRateIsZero() =>
             Assert.Null(RateLimiter.For(CdnOperation.ShowUrlTaskInfo, "any", 0));
     }

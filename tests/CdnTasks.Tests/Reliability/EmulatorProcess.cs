@@ -223,6 +223,16 @@ namespace CdnTasks.Tests.Reliability
 
         public ConcurrentQueue<string> Warnings { get; } = new ConcurrentQueue<string>();
 
+        /// <summary>Gets or sets whether verbose messages are wanted (as -Verbose would say).</summary>
+        public bool VerboseEnabled { get; set; } = true;
+
+        /// <summary>Gets or sets whether debug messages are wanted (as -Debug would say).</summary>
+        public bool DebugEnabled { get; set; } = true;
+
+        bool ICdnLog.IsVerboseEnabled => VerboseEnabled;
+
+        bool ICdnLog.IsDebugEnabled => DebugEnabled;
+
         void ICdnLog.Verbose(string message) => Verbose.Enqueue(message);
 
         void ICdnLog.Debug(string message) => Debug.Enqueue(message);

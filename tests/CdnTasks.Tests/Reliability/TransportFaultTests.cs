@@ -68,6 +68,26 @@ namespace CdnTasks.Tests.Reliability
             Assert.Single(log.Verbose, m => m.StartsWith("Retrying GET", StringComparison.Ordinal));
         }
 
+        [Theory]
+        [InlineData(false, false)]
+        [InlineData(true, false)]
+        [InlineData(false, true)]
+        [InlineData(true, true)]
+        public async Task Request_LogsOnlyTheLevelsThatAreOn(bool verbose, bool debug)
+        {
+            // Nothing is made per request for a level nobody reads: no request line without -Verbose, no header line without -Debug.
+            var log = new TestLog { VerboseEnabled = verbose, DebugEnabled = debug };
+            var transport = new CdnTransport(_emulator.Settings(), EmulatorProcess.Credential(), log);
+
+            await ListAsync(transport, CancellationToken.None);
+            await ListAsync(transport, CancellationToken.None);
+
+            Assert.Equal(verbose ? 2 : 0, log.Verbose.Count(m => m.StartsWith("GET /v1.0/cdn/contentgateway/url-tasks", StringComparison.Ordinal)));
+            Assert.Equal(debug ? 2 : 0, log.Debug.Count(m => m.StartsWith("GET /v1.0/cdn/contentgateway/url-tasks", StringComparison.Ordinal)));
+            Assert.Equal(verbose ? 2 : 0, log.Verbose.Count);
+            Assert.Equal(debug ? 2 : 0, log.Debug.Count);
+        }
+
         [Fact]
         public async Task Read_RetriesEveryKindInARow_WarnsOnceAndLogsEachRetry()
         {

@@ -20,8 +20,8 @@ namespace CdnTasks.Api.Json
         /// <summary>Gets or sets the service's "count" (records on this page), or null.</summary>
         public long? Count { get; set; }
 
-        /// <summary>Gets the records of the page, in service order.</summary>
-        public List<CdnUrlTask> Records { get; } = new List<CdnUrlTask>();
+        /// <summary>Gets the records of the page, in service order (room for a full page of 100 from the start).</summary>
+        public List<CdnUrlTask> Records { get; } = new List<CdnUrlTask>(100);
     }
 
     /// <summary>

@@ -36,6 +36,8 @@ namespace CdnTasks.Api.Paging
         private readonly List<Reader> _readers = new List<Reader>();
         private readonly List<PagingGap> _gaps = new List<PagingGap>();
         private readonly TotalTrust _trust = new TotalTrust();
+        private readonly List<Task<Page<T>>> _oldest = new List<Task<Page<T>>>();
+        private long _waits;
         private CancellationTokenSource _stop;
         private int _nextWindow;
         private int _currentWindow;
@@ -88,6 +90,9 @@ namespace CdnTasks.Api.Paging
 
         /// <summary>Gets how many records were handed out.</summary>
         public long Emitted => Interlocked.Read(ref _emitted);
+
+        /// <summary>Gets how many times the pager waited for answers (at most once per answer: it never spins).</summary>
+        internal long Waits => Interlocked.Read(ref _waits);
 
         /// <summary>Gets how many requests were made (counts included).</summary>
         public long PagesRequested => Interlocked.Read(ref _requests);
@@ -171,13 +176,26 @@ namespace CdnTasks.Api.Paging
                 }
 
                 Schedule();
-                Task<Page<T>>[] inFlight = _readers.SelectMany(r => r.InFlight).Select(f => f.Task).ToArray();
-                if (inFlight.Length == 0)
+
+                // A window's answers are taken in the order asked, so only the oldest request of each window can move things
+                // on: waiting for any request would return at once, again and again, while a later one is done and the
+                // oldest is not.
+                _oldest.Clear();
+                foreach (Reader reader in _readers)
+                {
+                    if (reader.InFlight.Count > 0)
+                    {
+                        _oldest.Add(reader.InFlight.Peek().Task);
+                    }
+                }
+
+                if (_oldest.Count == 0)
                 {
                     throw new InvalidOperationException("The pager has nothing to ask and nothing to wait for."); // a bug, never a hang
                 }
 
-                await Task.WhenAny(inFlight).ConfigureAwait(false);
+                Interlocked.Increment(ref _waits);
+                await Task.WhenAny(_oldest).ConfigureAwait(false);
                 TakeAnswers();
             }
         }

@@ -218,7 +218,14 @@ namespace CdnTasks.Api.Signing
 
             signedHeaderNames = names.ToString();
 
-            var sb = new StringBuilder(256);
+            // Sized for the whole canonical request (the path may grow by percent-encoding), so it is built in one buffer.
+            int capacity = method.Length + (path?.Length ?? 0) * 3 + (canonicalQuery?.Length ?? 0) + signedHeaderNames.Length + bodySha256Hex.Length + 16;
+            foreach (var h in headers)
+            {
+                capacity += h.Key.Length + h.Value.Length + 2;
+            }
+
+            var sb = new StringBuilder(capacity);
             sb.Append(method.ToUpperInvariant()).Append('\n');
             SdkEncoding.AppendCanonicalUri(sb, path ?? string.Empty);
             sb.Append('\n');
