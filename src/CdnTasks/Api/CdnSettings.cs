@@ -168,6 +168,9 @@ namespace CdnTasks.Api
     /// <summary>The settings in force for one command, after all layers were merged.</summary>
     public sealed class CdnSettings
     {
+        private static readonly char[] s_comma = { ',' };
+        private static readonly char[] s_colon = { ':' };
+
         /// <summary>The default per-request timeout.</summary>
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
@@ -304,7 +307,7 @@ namespace CdnTasks.Api
 
                     // The SDKs' variable: as they do, an endpoint without a scheme means https://.
                     settings.Endpoints = fromEnvironment
-                        .Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries)
+                        .Split(s_comma, StringSplitOptions.RemoveEmptyEntries)
                         .Select(e => e.Trim())
                         .Where(e => e.Length > 0)
                         .Select(e => ParseEndpoint(e, variable, requireScheme: false))
@@ -375,7 +378,7 @@ namespace CdnTasks.Api
 
             if (!string.IsNullOrEmpty(proxyUri.UserInfo))
             {
-                string[] parts = proxyUri.UserInfo.Split(new[] { ':' }, 2);
+                string[] parts = proxyUri.UserInfo.Split(s_colon, 2);
                 string user = Uri.UnescapeDataString(parts[0]);
                 string password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty;
                 string domain = null;

@@ -26,6 +26,7 @@ namespace CdnTasks.Api
     /// message it logs and every error it builds goes through <see cref="Redaction.Scrub"/> with the command's
     /// secrets; connection failures are classified by <see cref="ConnectionFailures"/>.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The one disposable field is a SemaphoreSlim whose wait handle is never asked for: it holds nothing to release.")]
     internal sealed class CdnTransport
     {
         private const int MaxErrorBodyBytes = 64 * 1024;
@@ -33,7 +34,7 @@ namespace CdnTasks.Api
         private static readonly string s_userAgent = BuildUserAgent();
 
         private readonly CdnSettings _settings;
-        private readonly ICdnLog _log;
+        private readonly RedactingLog _log;
         private readonly HttpClient _client;
         private readonly SemaphoreSlim _untilAnswered = new SemaphoreSlim(1, 1);
         private CdnApiException _refused;

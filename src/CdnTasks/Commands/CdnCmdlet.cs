@@ -5,7 +5,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -527,7 +526,7 @@ namespace CdnTasks.Commands
         /// URLs of a purge request, the ids waited for), else the structured <see cref="CdnRequestTarget"/> of the
         /// failed request (operation, endpoint, time window or task id, offset).
         /// </summary>
-        internal ErrorRecord ToErrorRecord(CdnApiException failure, object target)
+        internal static ErrorRecord ToErrorRecord(CdnApiException failure, object target)
         {
             string code = failure.ErrorCode ?? failure.Kind.ToString();
             ErrorCategory category = CategoryOf(failure);

@@ -6,7 +6,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Net;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;

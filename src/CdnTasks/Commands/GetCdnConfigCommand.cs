@@ -1,7 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System.Management.Automation;
-using CdnTasks.Api;
 
 namespace CdnTasks.Commands
 {

@@ -27,7 +27,7 @@ namespace CdnTasks.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            string[] types = Type ?? new string[0];
+            string[] types = Type ?? Array.Empty<string>();
             var patterns = types.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToArray();
 
             RunCancellable(() =>

@@ -1,11 +1,8 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
-using System.Net;
 using CdnTasks.Api;
 using CdnTasks.Api.Paging;
 

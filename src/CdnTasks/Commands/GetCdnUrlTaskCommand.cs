@@ -1,7 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using CdnTasks.Api;

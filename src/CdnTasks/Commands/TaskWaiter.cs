@@ -123,7 +123,7 @@ namespace CdnTasks.Commands
                     }
                     catch (CdnApiException failure)
                     {
-                        _cmdlet.ThrowTerminatingError(_cmdlet.ToErrorRecord(failure, pending.Select(p => p.Id).ToArray()));
+                        _cmdlet.ThrowTerminatingError(CdnCmdlet.ToErrorRecord(failure, pending.Select(p => p.Id).ToArray()));
                         throw;
                     }
 
@@ -136,7 +136,7 @@ namespace CdnTasks.Commands
                             // This task cannot be followed (unknown id, bad id): report it and keep waiting for the others.
                             Finish(pending, entry);
                             done++;
-                            _cmdlet.WriteError(_cmdlet.ToErrorRecord(failure, entry.Id));
+                            _cmdlet.WriteError(CdnCmdlet.ToErrorRecord(failure, entry.Id));
                             continue;
                         }
 
@@ -314,7 +314,7 @@ namespace CdnTasks.Commands
             _cmdlet.ThrowTerminatingError(record);
         }
 
-        private ProgressRecord Progress(Entry entry)
+        private static ProgressRecord Progress(Entry entry)
         {
             CdnTask task = entry.Last;
             var record = new ProgressRecord(
@@ -416,7 +416,7 @@ namespace CdnTasks.Commands
             Take(await ListPageAsync(client, filter, 1, round, cancellationToken).ConfigureAwait(false), group.ToDictionary(e => e.TaskId), round);
         }
 
-        private async Task<Page<CdnTask>> ListPageAsync(CdnClient client, HistoryTaskFilter filter, int pageNumber, Round round, CancellationToken cancellationToken)
+        private static async Task<Page<CdnTask>> ListPageAsync(CdnClient client, HistoryTaskFilter filter, int pageNumber, Round round, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref round.ListRequests);
             return await client.ListHistoryTasksAsync(filter, pageNumber, ListPageSize, cancellationToken).ConfigureAwait(false);

@@ -1,9 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Net;
 using CdnTasks.Api;
 using Xunit;

@@ -2,7 +2,6 @@
 
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using CdnTasks.Api;
@@ -212,7 +211,7 @@ namespace CdnTasks.Tests.Api
             Task<int> read = DesktopHttp.ReadBodyAsync(response, async token =>
             {
                 Stream body = await response.Content.ReadAsStreamAsync(token);
-                return await body.ReadAsync(new byte[16], 0, 16, token);
+                return await body.ReadAsync(new byte[16].AsMemory(), token);
             }, cts.Token);
             await stream.ReadStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.False(read.IsCompleted);

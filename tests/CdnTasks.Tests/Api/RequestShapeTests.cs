@@ -163,7 +163,7 @@ namespace CdnTasks.Tests.Api
         [Fact]
         public void EveryWordIsItsOwnSpellingAndNoSpellingIsShared()
         {
-            foreach (CdnValueSet set in Enum.GetValues(typeof(CdnValueSet)))
+            foreach (CdnValueSet set in Enum.GetValues<CdnValueSet>())
             {
                 Vocabulary words = Normalize.Of(set);
                 Assert.Equal(words.Words.Length, words.Words.Distinct(StringComparer.OrdinalIgnoreCase).Count());

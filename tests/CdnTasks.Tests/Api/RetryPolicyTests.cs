@@ -1,7 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.Linq;
 using System.Net;
 using System.Net.Http.Headers;
 using CdnTasks.Api;

@@ -1,8 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System.Linq;
 using System.Text.RegularExpressions;
-using System.Threading.Tasks;
 using CdnTasks.Api.Batching;
 using Xunit;
 

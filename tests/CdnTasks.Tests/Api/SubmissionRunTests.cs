@@ -1,12 +1,7 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Linq;
 using System.Net;
-using System.Threading;
-using System.Threading.Tasks;
 using CdnTasks.Api;
 using CdnTasks.Api.Batching;
 using Xunit;
@@ -272,7 +267,7 @@ namespace CdnTasks.Tests.Api
                     if (index == HoldBeforeSend)
                     {
                         _holding = true;
-                        _hold.Wait(Patience);
+                        _hold.Wait(Patience, CancellationToken.None); // a held request stays held: the test releases it
                     }
 
                     if (LikeTheTransport)

@@ -1,12 +1,7 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.IO;
-using System.Linq;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Tasks;
-using CdnTasks.Api;
 using CdnTasks.Api.Json;
 using Xunit;
 

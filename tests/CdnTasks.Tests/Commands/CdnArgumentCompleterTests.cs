@@ -1,6 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System.Linq;
 using System.Management.Automation;
 using CdnTasks.Commands;
 using Xunit;

@@ -1,10 +1,7 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Collections.ObjectModel;
-using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using CdnTasks.Commands;

@@ -1,7 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.Collections.Generic;
 using Xunit;
 
 namespace CdnTasks.Tests.Commands

@@ -1,8 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Text;
 using CdnTasks.Api;
 using Xunit;

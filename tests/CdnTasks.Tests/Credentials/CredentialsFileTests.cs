@@ -1,8 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using CdnTasks.Api;

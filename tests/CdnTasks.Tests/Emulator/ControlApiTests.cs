@@ -1,6 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System.Net.Http;
 using System.Text.Json;
 using CdnTasks.Tests.Reliability;
 using Xunit;

@@ -1,6 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System.Net.Http;
 using System.Text.Json;
 using Xunit;
 
@@ -54,8 +53,15 @@ namespace CdnTasks.Tests.Emulator
         public void EnumeratedValues_InAnotherCaseThanDocumented_Are400_UnlessStrictCaseIsOff(string path, string name, string value)
         {
             var query = new List<(string, object)> { (name, value) };
-            if (name == "order_type") query.Add(("order_field", "create_time"));
-            if (path == UrlTasks) query.AddRange(new (string, object)[] { ("start_time", _start), ("end_time", _end) });
+            if (name == "order_type")
+            {
+                query.Add(("order_field", "create_time"));
+            }
+
+            if (path == UrlTasks)
+            {
+                query.AddRange(new (string, object)[] { ("start_time", _start), ("end_time", _end) });
+            }
 
             RawAnswer strict = _api.Get(path, query.ToArray());
             _api.Control(HttpMethod.Post, "/_emulator/options", """{"StrictCase": false}""");
@@ -185,7 +191,10 @@ namespace CdnTasks.Tests.Emulator
             Assert.Equal(200, answer.Status);
             Assert.StartsWith(prefix, answer.Body, StringComparison.Ordinal);
             Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(answer.Body));
-            if (api.StartsWith("Create", StringComparison.Ordinal)) Assert.Empty(_api.Control(HttpMethod.Get, "/_emulator/tasks").GetProperty("tasks").EnumerateArray());
+            if (api.StartsWith("Create", StringComparison.Ordinal))
+            {
+                Assert.Empty(_api.Control(HttpMethod.Get, "/_emulator/tasks").GetProperty("tasks").EnumerateArray());
+            }
         }
 
         [Fact]

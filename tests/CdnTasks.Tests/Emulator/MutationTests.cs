@@ -1,6 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System.Net.Http;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Xunit;
@@ -28,9 +28,13 @@ namespace CdnTasks.Tests.Emulator
             var sb = new StringBuilder("[");
             for (int i = 0; i < n; i++)
             {
-                if (i > 0) sb.Append(',');
+                if (i > 0)
+                {
+                    sb.Append(',');
+                }
+
                 long created = oneTaskEach ? t0 - i * 1000L : t0;
-                sb.Append($$"""{"url":"https://www.example.com/seed/{{i}}.png","status":"{{status}}","create_time":{{created}}}""");
+                sb.Append(CultureInfo.InvariantCulture, $$"""{"url":"https://www.example.com/seed/{{i}}.png","status":"{{status}}","create_time":{{created}}}""");
             }
 
             return _api.Records(sb.Append(']').ToString()).GetProperty("ids").EnumerateArray().Select(e => e.GetInt64()).ToArray();
@@ -85,7 +89,11 @@ namespace CdnTasks.Tests.Emulator
         {
             _api.Mutate("""{"api":"ShowUrlTaskInfo","insertPerRequest":5}""");
 
-            for (int i = 0; i < 3; i++) Ok(_api.Get(History));
+            for (int i = 0; i < 3; i++)
+            {
+                Ok(_api.Get(History));
+            }
+
             Assert.Equal(0, _api.Control(HttpMethod.Get, "/_emulator/count").GetProperty("count").GetInt32());
             Assert.Equal(5, Total(Page()));
         }
@@ -172,8 +180,14 @@ namespace CdnTasks.Tests.Emulator
 
             foreach (JsonElement answer in new[] { page, tasks })
             {
-                if (expected == null) Assert.False(answer.TryGetProperty("total", out _));
-                else Assert.Equal(expected, answer.GetProperty("total").GetRawText());
+                if (expected == null)
+                {
+                    Assert.False(answer.TryGetProperty("total", out _));
+                }
+                else
+                {
+                    Assert.Equal(expected, answer.GetProperty("total").GetRawText());
+                }
             }
 
             Assert.Equal(10, Result(page).Length);

@@ -1,7 +1,7 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System.Collections.Concurrent;
-using System.Net.Http;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Xunit;
@@ -28,8 +28,12 @@ namespace CdnTasks.Tests.Emulator
             var sb = new StringBuilder("[");
             for (int i = 0; i < n; i++)
             {
-                if (i > 0) sb.Append(',');
-                sb.Append($$"""{"url":"https://www.example.com/o/{{i}}.png","status":"{{status}}","create_time":{{t0 - i * 1000L}}{{more}}}""");
+                if (i > 0)
+                {
+                    sb.Append(',');
+                }
+
+                sb.Append(CultureInfo.InvariantCulture, $$"""{"url":"https://www.example.com/o/{{i}}.png","status":"{{status}}","create_time":{{t0 - i * 1000L}}{{more}}}""");
             }
 
             return _api.Records(sb.Append(']').ToString()).GetProperty("ids").EnumerateArray().Select(e => e.GetInt64()).ToHashSet();
@@ -37,7 +41,7 @@ namespace CdnTasks.Tests.Emulator
 
         private static HashSet<long> Ids(JsonElement oracle, string member) =>
             oracle.GetProperty(member).EnumerateArray()
-                .Select(e => e.GetProperty("id").ValueKind == JsonValueKind.String ? long.Parse(e.GetProperty("id").GetString()) : e.GetProperty("id").GetInt64())
+                .Select(e => e.GetProperty("id").ValueKind == JsonValueKind.String ? long.Parse(e.GetProperty("id").GetString(), CultureInfo.InvariantCulture) : e.GetProperty("id").GetInt64())
                 .ToHashSet();
 
         /// <summary>What matches now: the stable set of an epoch taken now.</summary>
@@ -70,7 +74,11 @@ namespace CdnTasks.Tests.Emulator
             HashSet<long> seeded = Seed(20, "processing");
             long epoch = _api.Epoch();
             _api.Mutate("""{"statusChangesPerRequest":2,"insertPerRequest":3,"insertStatus":"processing","deletesPerRequest":1}""");
-            for (int i = 0; i < 3; i++) Assert.Equal(200, _api.UrlTasks(_start, _end, 0, 100, ("status", "processing")).Status);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(200, _api.UrlTasks(_start, _end, 0, 100, ("status", "processing")).Status);
+            }
+
             _api.Control(HttpMethod.Delete, "/_emulator/mutations");
 
             JsonElement processing = _api.Oracle(epoch, "status=processing");
@@ -170,11 +178,26 @@ namespace CdnTasks.Tests.Emulator
                     }
 
                     JsonElement[] result = answer.Json.GetProperty("result").EnumerateArray().ToArray();
-                    if (answer.Json.GetProperty("count").GetInt32() != result.Length) failures.Add("count differs from the page: " + answer.Body);
+                    if (answer.Json.GetProperty("count").GetInt32() != result.Length)
+                    {
+                        failures.Add("count differs from the page: " + answer.Body);
+                    }
+
                     long[] ids = result.Select(r => r.GetProperty("id").GetInt64()).ToArray();
-                    if (ids.Distinct().Count() != ids.Length) failures.Add("an id twice in one page");
-                    if (result.Any(r => r.GetProperty("status").GetString() != "PROCESSING")) failures.Add("a record that does not match the filter");
-                    foreach (long id in ids) seen.Add(id);
+                    if (ids.Distinct().Count() != ids.Length)
+                    {
+                        failures.Add("an id twice in one page");
+                    }
+
+                    if (result.Any(r => r.GetProperty("status").GetString() != "PROCESSING"))
+                    {
+                        failures.Add("a record that does not match the filter");
+                    }
+
+                    foreach (long id in ids)
+                    {
+                        seen.Add(id);
+                    }
                 }
             });
             _api.Control(HttpMethod.Delete, "/_emulator/mutations");

@@ -1,7 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System.Diagnostics;
-using System.Net.Http;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using CdnTasks.Tests.Reliability;
@@ -13,7 +12,7 @@ namespace CdnTasks.Tests.Emulator
     public sealed class ProcessTests
     {
         [Fact]
-        public void ExitOnStdinClose_WithStdinClosedFromTheStart_StartsThenStopsCleanly()
+        public async Task ExitOnStdinClose_WithStdinClosedFromTheStart_StartsThenStopsCleanly()
         {
             string dll = EmulatorProcess.LocateDll();
             // Exactly what CI without stdin does: the shell connects stdin to the null device.
@@ -34,9 +33,11 @@ namespace CdnTasks.Tests.Emulator
             }
 
             Assert.True(exited, "the emulator did not stop");
-            Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}; stderr: {stderr.Result}");
-            Assert.Contains("Listening on: http://127.0.0.1:", stdout.Result, StringComparison.Ordinal);
-            Assert.DoesNotContain("Unhandled exception", stderr.Result, StringComparison.Ordinal);
+            string output = await stdout;
+            string errors = await stderr;
+            Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}; stderr: {errors}");
+            Assert.Contains("Listening on: http://127.0.0.1:", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", errors, StringComparison.Ordinal);
         }
 
         [Fact]

@@ -1,11 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using CdnTasks.Api.Paging;
 
 namespace CdnTasks.Tests.Paging
@@ -389,7 +384,7 @@ namespace CdnTasks.Tests.Paging
 
             if (mode.StartsWith("under:", StringComparison.Ordinal) || mode.StartsWith("over:", StringComparison.Ordinal))
             {
-                double factor = double.Parse(mode.Substring(mode.IndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture);
+                double factor = double.Parse(mode.AsSpan(mode.IndexOf(':') + 1), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
                 return (long)(total * factor);
             }
 

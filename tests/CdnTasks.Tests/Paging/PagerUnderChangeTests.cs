@@ -1,10 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using CdnTasks.Api.Paging;
 using Xunit;
 

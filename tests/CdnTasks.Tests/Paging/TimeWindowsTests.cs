@@ -1,7 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.Collections.Generic;
 using CdnTasks.Api.Paging;
 using Xunit;
 

@@ -3,8 +3,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security;
-using System.Text;
 using CdnTasks.Api;
 using CdnTasks.Api.Paging;
 using Xunit;

@@ -1,7 +1,5 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
-using System;
-using System.Collections.Generic;
 using CdnTasks.Api.Signing;
 using Xunit;
 
@@ -133,7 +131,7 @@ namespace CdnTasks.Tests.Signing
         [Fact]
         public void CanonicalQuery_NoParameters_IsEmpty()
         {
-            Assert.Equal(string.Empty, SdkEncoding.CanonicalQuery(new KeyValuePair<string, string>[0]));
+            Assert.Equal(string.Empty, SdkEncoding.CanonicalQuery(Array.Empty<KeyValuePair<string, string>>()));
             Assert.Equal(string.Empty, SdkEncoding.CanonicalQuery(null));
         }
 

@@ -1,7 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System;
-using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Runtime.CompilerServices;

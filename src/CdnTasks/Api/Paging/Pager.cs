@@ -427,7 +427,7 @@ namespace CdnTasks.Api.Paging
         }
 
         /// <summary>Observes a dropped request's outcome (so that it is never reported as unobserved) and then frees its cancellation source.</summary>
-        private static void Observe(Task task, IDisposable cancel = null) =>
+        private static void Observe(Task task, CancellationTokenSource cancel = null) =>
             _ = task.ContinueWith(
                 t =>
                 {
