@@ -438,7 +438,6 @@ namespace CdnTasks.Commands
                         WriteProgress(new ProgressRecord(SubmitActivityId, OperationText, "Done") { RecordType = ProgressRecordType.Completed });
                     }
                 }
-
             }
 
             return created;
