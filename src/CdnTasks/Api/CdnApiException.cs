@@ -125,6 +125,13 @@ namespace CdnTasks.Api
         /// <summary>Gets or sets a value indicating whether a write may have been processed although it failed.</summary>
         public bool MayHaveBeenProcessed { get; internal set; }
 
+        /// <summary>
+        /// Gets a value indicating whether the service refused the credentials or their permissions (HTTP 401 or 403): the
+        /// same credentials would be refused again, so nothing more is sent with them (the gateway locks a key after five
+        /// failed signatures).
+        /// </summary>
+        internal bool IsRefusal => StatusCode == HttpStatusCode.Unauthorized || StatusCode == HttpStatusCode.Forbidden;
+
         /// <summary>Gets or sets the classified connection failure (for <see cref="CdnFailureKind.Connection"/>), or null.</summary>
         internal ConnectionFailure Connection { get; set; }
     }

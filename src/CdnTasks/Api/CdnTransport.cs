@@ -111,7 +111,7 @@ namespace CdnTasks.Api
             }
             catch (CdnApiException failure) when (failure.StatusCode.HasValue)
             {
-                if (failure.StatusCode == HttpStatusCode.Unauthorized || failure.StatusCode == HttpStatusCode.Forbidden)
+                if (failure.IsRefusal)
                 {
                     Interlocked.CompareExchange(ref _refused, failure, null);
                 }

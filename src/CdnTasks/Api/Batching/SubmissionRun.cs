@@ -2,7 +2,6 @@
 
 using System;
 using System.Collections.Generic;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -150,12 +149,6 @@ namespace CdnTasks.Api.Batching
             _slots.Dispose();
         }
 
-        private static bool IsRefusal(CdnApiException failure)
-        {
-            HttpStatusCode status = failure.StatusCode ?? 0;
-            return status == HttpStatusCode.Unauthorized || status == HttpStatusCode.Forbidden;
-        }
-
         private async Task DispatchAsync()
         {
             int index = 0;
@@ -216,12 +209,12 @@ namespace CdnTasks.Api.Batching
             }
             catch (CdnApiException failure)
             {
-                if (failure.Kind == CdnFailureKind.Service && IsRefusal(failure))
+                if (failure.Kind == CdnFailureKind.Service && failure.IsRefusal)
                 {
                     Interlocked.CompareExchange(ref _refused, failure, null);
                 }
 
-                if (!sent && IsRefusal(failure))
+                if (!sent && failure.IsRefusal)
                 {
                     // Refused before it went out (the transport stops a command's requests after its first 401/403).
                     Withhold(index);
