@@ -204,7 +204,7 @@ namespace CdnTasks.Commands
                         CheckQuota(plan);
                     }
 
-                    List<CreatedTask> created = Submit(plan);
+                    List<TaskWaiter.Item> created = Submit(plan);
                     if (Wait && created.Count > 0)
                     {
                         _waiter = new TaskWaiter(this, MyInvocation.MyCommand.Name)
@@ -213,7 +213,7 @@ namespace CdnTasks.Commands
                             Timeout = Timeout,
                             EnterpriseProjectId = EnterpriseProjectId,
                         };
-                        _waiter.Run(created.Select(t => new TaskWaiter.Item(t.TaskId, t.CreatedUtc, exactTime: false, t.FileType)));
+                        _waiter.Run(created);
                     }
                 }
                 catch (Exception stop) when (IsStop(stop))
@@ -395,9 +395,9 @@ namespace CdnTasks.Commands
         /// a task for each accepted request, an error with exactly its URLs for each failed or withheld one.
         /// </summary>
         /// <returns>The tasks created, in input order.</returns>
-        private List<CreatedTask> Submit(BatchPlan plan)
+        private List<TaskWaiter.Item> Submit(BatchPlan plan)
         {
-            var created = new List<CreatedTask>();
+            var created = new List<TaskWaiter.Item>();
             bool? zh = MyInvocation.BoundParameters.ContainsKey(nameof(ZhUrlEncode)) ? ZhUrlEncode.IsPresent : (bool?)null;
             var progressClock = Stopwatch.StartNew();
             bool progressShown = false;
@@ -412,10 +412,10 @@ namespace CdnTasks.Commands
                     for (int i = 0; i < plan.Batches.Count; i++)
                     {
                         BatchOutcome outcome = Await(run.Outcome(i));
-                        CreatedTask task = Write(plan, i, outcome);
-                        if (task != null)
+                        TaskWaiter.Item? task = Write(plan, i, outcome);
+                        if (task.HasValue)
                         {
-                            created.Add(task);
+                            created.Add(task.Value);
                         }
 
                         if (plan.Batches.Count > 1 && progressClock.Elapsed >= TimeSpan.FromMilliseconds(250))
@@ -444,7 +444,7 @@ namespace CdnTasks.Commands
         }
 
         /// <summary>Writes the outcome of request <paramref name="index"/>: its task (without -Wait), or its error.</summary>
-        private CreatedTask Write(BatchPlan plan, int index, BatchOutcome outcome)
+        private TaskWaiter.Item? Write(BatchPlan plan, int index, BatchOutcome outcome)
         {
             UrlBatch batch = plan.Batches[index];
             string[] urls = batch.Urls.ToArray();
@@ -485,7 +485,8 @@ namespace CdnTasks.Commands
                 });
             }
 
-            return new CreatedTask(id, outcome.AnsweredAtUtc, batch.FileType);
+            // When it was accepted by this machine's clock (the service's creation time is not in the answer).
+            return new TaskWaiter.Item(id, outcome.AnsweredAtUtc, exactTime: false, batch.FileType);
         }
 
         /// <summary>
@@ -558,23 +559,6 @@ namespace CdnTasks.Commands
             }
 
             return command.ToString();
-        }
-
-        /// <summary>A task this command created: its id, when it was accepted (local clock) and its file type.</summary>
-        private sealed class CreatedTask
-        {
-            public CreatedTask(long taskId, DateTime createdUtc, string fileType)
-            {
-                TaskId = taskId;
-                CreatedUtc = createdUtc;
-                FileType = fileType;
-            }
-
-            public long TaskId { get; }
-
-            public DateTime CreatedUtc { get; }
-
-            public string FileType { get; }
         }
     }
 }
