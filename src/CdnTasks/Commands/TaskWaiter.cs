@@ -355,9 +355,17 @@ namespace CdnTasks.Commands
             if (unknown.Count > 0)
             {
                 // Bare ids: most tasks waited for are recent, so look at the newest page of each file type first.
-                await Task.WhenAll(new[] { BatchPlanner.File, BatchPlanner.Directory }
-                    .Where(type => unknown.Any(e => e.FileType == null || e.FileType == type))
-                    .Select(type => ListRecentAsync(client, type, unknown.Where(e => e.FileType == null || e.FileType == type).ToList(), round, cancellationToken))).ConfigureAwait(false);
+                var recent = new List<Task>();
+                foreach (string type in new[] { BatchPlanner.File, BatchPlanner.Directory })
+                {
+                    List<Entry> ofType = unknown.Where(e => e.FileType == null || e.FileType == type).ToList();
+                    if (ofType.Count > 0)
+                    {
+                        recent.Add(ListRecentAsync(client, type, ofType, round, cancellationToken));
+                    }
+                }
+
+                await Task.WhenAll(recent).ConfigureAwait(false);
                 await ForEachAsync(unknown.Where(e => !round.Has(e)).ToList(), e => DetailAsync(client, e, round, cancellationToken)).ConfigureAwait(false);
             }
 
