@@ -610,6 +610,28 @@ namespace CdnTasks.Commands
         }
 
         /// <summary>Stops the command with a validation error, before any request is sent.</summary>
+        /// <summary>
+        /// Refuses a creation-time range before any request is sent (InvalidTimeRange): a start that is not before the end
+        /// (TargetObject -StartTime), or bounds the service cannot hold (<see cref="TimeWindows.OutOfBounds"/>; TargetObject
+        /// -EndTime when it was given, else -StartTime). <paramref name="startMs"/> is null when the command has no start.
+        /// </summary>
+        internal void ValidateTimeRange(long? startMs, long endMs, long nowMs, DateTimeOffset startTime, DateTimeOffset endTime)
+        {
+            if (startMs.HasValue && startMs.Value >= endMs)
+            {
+                ThrowValidationError(
+                    ErrorIds.InvalidTimeRange,
+                    $"-StartTime ({Normalize.Describe(startMs.Value)}) must be before -EndTime ({Normalize.Describe(endMs)}).",
+                    startTime);
+            }
+
+            string outOfBounds = TimeWindows.OutOfBounds(startMs ?? 0, endMs, nowMs);
+            if (outOfBounds != null)
+            {
+                ThrowValidationError(ErrorIds.InvalidTimeRange, outOfBounds, MyInvocation.BoundParameters.ContainsKey("EndTime") ? endTime : startTime);
+            }
+        }
+
         internal void ThrowValidationError(string errorId, string message, object target, ErrorCategory category = ErrorCategory.InvalidArgument)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, category, target));

@@ -119,19 +119,7 @@ namespace CdnTasks.Commands
         private HistoryTaskFilter BuildFilter(long endMs)
         {
             long? startMs = MyInvocation.BoundParameters.ContainsKey(nameof(StartTime)) ? Normalize.ToEpochMs(StartTime) : (long?)null;
-            if (startMs.HasValue && startMs.Value >= endMs)
-            {
-                ThrowValidationError(
-                    ErrorIds.InvalidTimeRange,
-                    $"-StartTime ({Normalize.Describe(startMs.Value)}) must be before -EndTime ({Normalize.Describe(endMs)}).",
-                    StartTime);
-            }
-
-            string outOfBounds = TimeWindows.OutOfBounds(startMs ?? 0, endMs, Normalize.ToEpochMs(DateTimeOffset.UtcNow));
-            if (outOfBounds != null)
-            {
-                ThrowValidationError(ErrorIds.InvalidTimeRange, outOfBounds, MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? (object)EndTime : StartTime);
-            }
+            ValidateTimeRange(startMs, endMs, Normalize.ToEpochMs(DateTimeOffset.UtcNow), StartTime, EndTime);
 
             string orderField = null;
             string orderType = null;

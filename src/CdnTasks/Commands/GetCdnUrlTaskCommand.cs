@@ -91,13 +91,7 @@ namespace CdnTasks.Commands
             long startMs = MyInvocation.BoundParameters.ContainsKey(nameof(StartTime))
                 ? Normalize.ToEpochMs(StartTime)
                 : endMs - TimeWindows.MaxSpanMs;
-            if (startMs >= endMs)
-            {
-                ThrowValidationError(
-                    ErrorIds.InvalidTimeRange,
-                    $"-StartTime ({Normalize.Describe(startMs)}) must be before -EndTime ({Normalize.Describe(endMs)}).",
-                    StartTime);
-            }
+            ValidateTimeRange(startMs, endMs, Normalize.ToEpochMs(now), StartTime, EndTime);
 
             if (Url != null && !IsAbsoluteHttpUrl(Url))
             {
@@ -111,12 +105,6 @@ namespace CdnTasks.Commands
                 Status = Normalize.UrlStatus.ToService(Status),
                 FileType = Normalize.FileType.ToService(FileType),
             };
-
-            string outOfBounds = TimeWindows.OutOfBounds(startMs, endMs, Normalize.ToEpochMs(now));
-            if (outOfBounds != null)
-            {
-                ThrowValidationError(ErrorIds.InvalidTimeRange, outOfBounds, MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? (object)EndTime : StartTime);
-            }
 
             ValidateSkip(pageNumbered: false, PageSize);
 
