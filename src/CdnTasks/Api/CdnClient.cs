@@ -6,6 +6,7 @@ using System.IO;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using CdnTasks.Api.Batching;
 using CdnTasks.Api.Json;
 using CdnTasks.Api.Paging;
 
@@ -308,7 +309,7 @@ namespace CdnTasks.Api
 
             // The service answers file tasks only unless asked for directories (file_type defaults to file), so without a
             // file type the range is read twice, as two windows: the file tasks, then the directory tasks.
-            string[] fileTypes = filter.FileType != null ? new[] { filter.FileType } : new[] { "file", "directory" };
+            string[] fileTypes = filter.FileType != null ? new[] { filter.FileType } : new[] { BatchPlanner.File, BatchPlanner.Directory };
             return new Pager<CdnTask>(
                 Array.ConvertAll(fileTypes, _ => window),
                 (request, ct) => ListHistoryTasksAsync(filter.WithRange(filter.StartMs, newestFirst ? request.EndMs : endMs).WithFileType(fileTypes[request.Window]), PageNumberOf(request.Offset, request.Limit), request.Limit, ct),
