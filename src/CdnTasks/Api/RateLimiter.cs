@@ -46,7 +46,14 @@ namespace CdnTasks.Api
         /// Gets the limiter for an API and an account (the domain id; the access key only while the domain id is not
         /// known yet) at a rate, or null when the rate is 0 (no limit).
         /// </summary>
-        public static RateLimiter For(CdnOperation operation, string account, double configuredRate)
+        public static RateLimiter For(CdnOperation operation, string account, double configuredRate) =>
+            For(operation, account, configuredRate, RateClock.Monotonic);
+
+        /// <summary>
+        /// Gets the limiter as <see cref="For(CdnOperation, string, double)"/> does; a timeline this call creates keeps
+        /// time by <paramref name="clock"/> (tests give their own account a clock they move by hand).
+        /// </summary>
+        internal static RateLimiter For(CdnOperation operation, string account, double configuredRate, RateClock clock)
         {
             double rate = configuredRate < 0 ? operation.DocumentedRatePerSecond : configuredRate;
             if (rate <= 0)
@@ -57,7 +64,7 @@ namespace CdnTasks.Api
             string timeline = operation.Name + "|" + account;
             return s_limiters.GetOrAdd(
                 timeline + "|" + rate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                _ => new RateLimiter(s_timelines.GetOrAdd(timeline, __ => new Timeline(rate)), rate));
+                _ => new RateLimiter(s_timelines.GetOrAdd(timeline, __ => new Timeline(rate, clock)), rate));
         }
 
         /// <summary>Gets the rate this limiter lets requests out at now (its own, or less after 429s).</summary>
@@ -67,7 +74,7 @@ namespace CdnTasks.Api
             {
                 lock (_timeline)
                 {
-                    return Math.Min(_perSecond, _timeline.Adaptive.RateAt(Stopwatch.GetTimestamp()));
+                    return Math.Min(_perSecond, _timeline.Adaptive.RateAt(_timeline.Clock.Now));
                 }
             }
         }
@@ -81,7 +88,7 @@ namespace CdnTasks.Api
             long waited = 0;
             while (true)
             {
-                long now = Stopwatch.GetTimestamp();
+                long now = _timeline.Clock.Now;
                 long slot;
                 long interval;
                 int epoch;
@@ -99,7 +106,7 @@ namespace CdnTasks.Api
                     waited += waitTicks;
                     try
                     {
-                        await Task.Delay(TimeSpan.FromSeconds((double)waitTicks / Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+                        await _timeline.Clock.Delay(waitTicks, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {
@@ -131,14 +138,14 @@ namespace CdnTasks.Api
         {
             lock (_timeline)
             {
-                _timeline.Adaptive.Accepted(sentAt, Stopwatch.GetTimestamp());
+                _timeline.Adaptive.Accepted(sentAt, _timeline.Clock.Now);
             }
         }
 
         /// <summary>Reports a throttled answer (HTTP 429) of a request sent at <paramref name="sentAt"/>, with the service's Retry-After.</summary>
         public void Throttled(long sentAt, TimeSpan? retryAfter)
         {
-            long now = Stopwatch.GetTimestamp();
+            long now = _timeline.Clock.Now;
             lock (_timeline)
             {
                 AdaptiveRate adaptive = _timeline.Adaptive;
@@ -162,12 +169,17 @@ namespace CdnTasks.Api
         /// <summary>The next free slot of one API for one account, and what the service's 429s taught about its rate.</summary>
         private sealed class Timeline
         {
-            public Timeline(double ceiling)
+            public Timeline(double ceiling, RateClock clock)
             {
                 Adaptive = new AdaptiveRate(ceiling);
+                Clock = clock;
+                NextSlot = clock.Now;
             }
 
-            public long NextSlot = Stopwatch.GetTimestamp();
+            /// <summary>The time the slots are taken in.</summary>
+            public readonly RateClock Clock;
+
+            public long NextSlot;
 
             /// <summary>What the answers taught: the ceiling is the fastest rate of the limiters on the timeline.</summary>
             public readonly AdaptiveRate Adaptive;
@@ -175,5 +187,21 @@ namespace CdnTasks.Api
             /// <summary>Changes whenever the slots already taken are void (a cut, a hold).</summary>
             public int Epoch;
         }
+    }
+
+    /// <summary>
+    /// The time a rate limiter's timeline keeps: <see cref="Stopwatch"/> ticks, and a delay that cancellation ends.
+    /// </summary>
+    internal class RateClock
+    {
+        /// <summary>The process's monotonic clock.</summary>
+        public static readonly RateClock Monotonic = new RateClock();
+
+        /// <summary>Gets the time now, in <see cref="Stopwatch"/> ticks.</summary>
+        public virtual long Now => Stopwatch.GetTimestamp();
+
+        /// <summary>Waits <paramref name="ticks"/> Stopwatch ticks, or until cancelled.</summary>
+        public virtual Task Delay(long ticks, CancellationToken cancellationToken) =>
+            Task.Delay(TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency), cancellationToken);
     }
 }

@@ -150,12 +150,8 @@ namespace CdnTasks.Tests.Api
         public async Task TheShapesAreTheOnesDotNetThrowsForTheSameFailures()
         {
             using var client = new HttpClient();
-            int closedPort;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
+            using var closed = new ClosedPort();
+            int closedPort = closed.Port;
 
             HttpRequestException refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync($"http://127.0.0.1:{closedPort}/"));
             Exception framework = DesktopHttp.Normalize(new WebException("Unable to connect to the remote server", new SocketException((int)SocketError.ConnectionRefused), WebExceptionStatus.ConnectFailure, null));

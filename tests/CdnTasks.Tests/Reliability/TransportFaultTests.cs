@@ -1,8 +1,6 @@
 // Copyright (c) CdnTasks contributors. MIT License.
 
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using CdnTasks.Api;
 using CdnTasks.Api.Json;
@@ -286,12 +284,8 @@ namespace CdnTasks.Tests.Reliability
         [Fact]
         public async Task Write_ConnectionRefused_IsRetried_AndNotFlaggedAsProcessed()
         {
-            int port;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
+            using var closed = new ClosedPort();
+            int port = closed.Port;
 
             CdnSettings settings = CdnSettings.Resolve(
                 new[] { new CdnSettingsLayer { Endpoint = "http://127.0.0.1:" + port, MaxRetry = 2, RateLimit = 0, RetryBaseDelayMs = 1 } },

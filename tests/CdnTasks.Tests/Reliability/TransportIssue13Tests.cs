@@ -2,7 +2,6 @@
 
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using CdnTasks.Api;
 using CdnTasks.Api.Paging;
 using Xunit;
@@ -55,12 +54,8 @@ namespace CdnTasks.Tests.Reliability
         [Fact]
         public async Task ARefusedConnection_ReportsItsAttemptsAndTotalTime()
         {
-            int port;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
+            using var closed = new ClosedPort();
+            int port = closed.Port;
 
             var transport = new CdnTransport(Settings("http://127.0.0.1:" + port, maxRetry: 2, baseDelayMs: 100), Credential(), new TestLog());
             var clock = Stopwatch.StartNew();
