@@ -21,8 +21,8 @@ namespace CdnTasks.Tests.Api
         private static SubmissionLedger Ledger(int requests) =>
             new SubmissionLedger(BatchPlanner.Plan(Enumerable.Range(1, requests * 1000).Select(i => new UrlItem($"https://www.example.com/{i}.js", BatchPlanner.File)), preheat: false));
 
-        private static CdnApiException Failure(HttpStatusCode status, bool mayHaveBeenProcessed = false) =>
-            new CdnApiException(CdnFailureKind.Service, $"HTTP {(int)status}", "CreateRefreshTasks", status, "X") { MayHaveBeenProcessed = mayHaveBeenProcessed };
+        private static CdnApiException Failure(HttpStatusCode status, bool mayHaveBeenProcessed = false, CdnFailureKind kind = CdnFailureKind.Service) =>
+            new CdnApiException(kind, $"HTTP {(int)status}", "CreateRefreshTasks", status, "X") { MayHaveBeenProcessed = mayHaveBeenProcessed };
 
         private static T Within<T>(Task<T> task) => Ended(task) ? task.Result : throw new TimeoutException("The task did not end in time.");
 
@@ -79,18 +79,20 @@ namespace CdnTasks.Tests.Api
             Assert.Equal(40, service.Sent.Count);
         }
 
-        [Fact]
-        public void RequestsTheTransportRefusedToSendAfterA401AreWithheld()
+        [Theory]
+        [InlineData(CdnFailureKind.Service)]
+        [InlineData(CdnFailureKind.MalformedResponse)] // a 401 whose body is not the service's JSON (a proxy's HTML page)
+        public void RequestsTheTransportRefusedToSendAfterA401AreWithheld(CdnFailureKind kind)
         {
-            // The transport sends a command's requests one at a time until the first answer, and none after a 401: the
-            // fake does the same. The first request's 401 is its own failure; every other request is withheld.
+            // The transport sends a command's requests one at a time until the first answer, and none after a 401 of any
+            // body: the fake does the same. The first request's 401 is its own failure; every other request is withheld.
             var service = new FakeService { LikeTheTransport = true };
             var ledger = Ledger(5);
             using (var run = new SubmissionRun(ledger, service.Send, 16, CancellationToken.None))
             {
                 run.Start();
                 Until(() => service.Sent.Count == 1, "the first is sent");
-                CdnApiException refused = Failure(HttpStatusCode.Unauthorized);
+                CdnApiException refused = Failure(HttpStatusCode.Unauthorized, kind: kind);
                 service.Fail(0, refused);
                 Assert.Same(refused, Within(run.Outcome(0)).Failure);
                 for (int i = 1; i < 5; i++)

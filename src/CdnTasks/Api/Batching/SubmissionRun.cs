@@ -209,7 +209,7 @@ namespace CdnTasks.Api.Batching
             }
             catch (CdnApiException failure)
             {
-                if (failure.Kind == CdnFailureKind.Service && failure.IsRefusal)
+                if (failure.IsRefusal)
                 {
                     Interlocked.CompareExchange(ref _refused, failure, null);
                 }
