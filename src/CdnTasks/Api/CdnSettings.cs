@@ -322,10 +322,10 @@ namespace CdnTasks.Api
                 }
             }
 
+            NetworkCredential fromUrl = null;
             if (proxyLayer >= 0)
             {
-                settings.Proxy = ParseProxy(all[proxyLayer].Proxy, all[proxyLayer].NameOf("Proxy"), out NetworkCredential fromUrl);
-                settings.ProxyUserInfoCredential = fromUrl;
+                settings.Proxy = ParseProxy(all[proxyLayer].Proxy, all[proxyLayer].NameOf("Proxy"), out fromUrl);
             }
 
             // The proxy credential of the highest layer that gives one; the user info of the proxy URL in force
@@ -338,18 +338,15 @@ namespace CdnTasks.Api
                     break;
                 }
 
-                if (i == proxyLayer && settings.ProxyUserInfoCredential != null)
+                if (i == proxyLayer && fromUrl != null)
                 {
-                    settings.ProxyCredential = settings.ProxyUserInfoCredential;
+                    settings.ProxyCredential = fromUrl;
                     break;
                 }
             }
 
             return settings;
         }
-
-        /// <summary>Gets the credential carried in the proxy URL's user info (user:password@), or null.</summary>
-        internal NetworkCredential ProxyUserInfoCredential { get; private set; }
 
         /// <summary>
         /// Parses a proxy URI (http:// or https://). A user name and password in it (http://user:pass@proxy:3128)

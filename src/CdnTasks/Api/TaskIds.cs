@@ -25,7 +25,6 @@ namespace CdnTasks.Api
         {
             id = null;
             string value = raw?.Trim() ?? string.Empty;
-            string shown = CdnSettings.Printable(raw ?? string.Empty);
             if (value.Length == 0)
             {
                 reason = "The task id is empty: a task id is the number the service gave the task (for example 7620242).";
@@ -39,14 +38,14 @@ namespace CdnTasks.Api
                     string what = char.IsControl(c) || char.IsWhiteSpace(c)
                         ? string.Format(CultureInfo.InvariantCulture, "the character U+{0:X4}", (int)c)
                         : "'" + c + "'";
-                    reason = $"'{shown}' is not a task id: it contains {what}. A task id is the number the service gave the task, digits only (for example 7620242).";
+                    reason = $"'{CdnSettings.Printable(raw)}' is not a task id: it contains {what}. A task id is the number the service gave the task, digits only (for example 7620242).";
                     return false;
                 }
             }
 
             if (value.Length > MaxDigits)
             {
-                reason = $"'{shown}' is not a task id: it has {value.Length} digits, more than the {MaxDigits} a task id can have.";
+                reason = $"'{CdnSettings.Printable(raw)}' is not a task id: it has {value.Length} digits, more than the {MaxDigits} a task id can have.";
                 return false;
             }
 
