@@ -167,7 +167,7 @@ namespace CdnTasks.Api
                     ThrowIfRefused();
                 }
 
-                long sentAt = Stopwatch.GetTimestamp();
+                long sentAt = limiter?.Now ?? 0;
                 Uri baseUri = request.EndpointOverride ?? _settings.Endpoints[Volatile.Read(ref _endpointIndex) % _settings.Endpoints.Count];
                 CdnApiException failure;
                 TimeSpan? retryAfter = null;

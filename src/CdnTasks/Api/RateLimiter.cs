@@ -97,7 +97,7 @@ namespace CdnTasks.Api
                     interval = IntervalAt(now);
                     slot = Math.Max(Math.Max(now, _timeline.NextSlot), _timeline.Adaptive.HeldUntil);
                     _timeline.NextSlot = slot + interval;
-                    epoch = _timeline.Epoch;
+                    epoch = _timeline.Adaptive.Epoch;
                 }
 
                 long waitTicks = slot - now;
@@ -125,13 +125,16 @@ namespace CdnTasks.Api
 
                 lock (_timeline)
                 {
-                    if (_timeline.Epoch == epoch)
+                    if (_timeline.Adaptive.Epoch == epoch)
                     {
                         return TimeSpan.FromSeconds((double)waited / Stopwatch.Frequency);
                     }
                 }
             }
         }
+
+        /// <summary>Gets the time now on this limiter's clock: what <see cref="Accepted"/> and <see cref="Throttled"/> take as the time a request was sent.</summary>
+        public long Now => _timeline.Clock.Now;
 
         /// <summary>Reports an answer that was not a 429, of a request sent (let out by this limiter) at <paramref name="sentAt"/>.</summary>
         public void Accepted(long sentAt)
@@ -155,7 +158,6 @@ namespace CdnTasks.Api
                 {
                     // The slots taken at the old pace are void: the next requests start from now (or the end of the hold).
                     _timeline.NextSlot = Math.Max(now, adaptive.HeldUntil);
-                    _timeline.Epoch++;
                 }
             }
         }
@@ -163,7 +165,7 @@ namespace CdnTasks.Api
         private long IntervalAt(long now)
         {
             double rate = _timeline.Adaptive.RateAt(now);
-            return rate >= _perSecond ? _intervalTicks : Math.Max(_intervalTicks, (long)(Stopwatch.Frequency / rate));
+            return rate >= _perSecond ? _intervalTicks : (long)(Stopwatch.Frequency / rate);
         }
 
         /// <summary>The next free slot of one API for one account, and what the service's 429s taught about its rate.</summary>
@@ -181,11 +183,11 @@ namespace CdnTasks.Api
 
             public long NextSlot;
 
-            /// <summary>What the answers taught: the ceiling is the fastest rate of the limiters on the timeline.</summary>
+            /// <summary>
+            /// What the answers taught: the ceiling is the fastest rate of the limiters on the timeline; its Epoch changes
+            /// whenever the slots already taken are void (a cut, a hold).
+            /// </summary>
             public readonly AdaptiveRate Adaptive;
-
-            /// <summary>Changes whenever the slots already taken are void (a cut, a hold).</summary>
-            public int Epoch;
         }
     }
 
