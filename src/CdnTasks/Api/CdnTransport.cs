@@ -196,9 +196,7 @@ namespace CdnTasks.Api
                     }
 
                     failure.Elapsed = total.Elapsed;
-                    failure.Target = request.DescribeTarget(baseUri);
-                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure);
-                    throw failure;
+                    throw GiveUp(request, failure, baseUri);
                 }
 
                 if (failure.StatusCode.HasValue)
@@ -208,7 +206,6 @@ namespace CdnTasks.Api
 
                 counted++;
                 failure.Elapsed = total.Elapsed;
-                failure.Target = request.DescribeTarget(baseUri);
                 bool hostUnreachable = failure.Connection?.HostUnreachable == true;
 
                 // Several endpoints for a region: fail over only when the host could not be reached at all.
@@ -222,18 +219,9 @@ namespace CdnTasks.Api
                     }
                 }
 
-                if (counted >= maxAttempts || !RetryPolicy.IsRetryable(operation, failure))
+                if (counted >= maxAttempts || !RetryPolicy.IsRetryable(operation, failure) || AsksLongerThanMaxRetryDelay(request, retryAfter))
                 {
-                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure);
-                    throw failure;
-                }
-
-                if (retryAfter.HasValue && retryAfter.Value > _settings.MaxRetryDelay)
-                {
-                    // Retrying earlier than the service asked would only be throttled again.
-                    _log.Verbose($"Not retrying {operation.Method} {request.Path}: the service asked to wait {retryAfter.Value.TotalSeconds:0} s (Retry-After), more than the maximum retry delay of {_settings.MaxRetryDelay.TotalSeconds:0} s (CDNTASKS_MAX_RETRY_DELAY_SEC).");
-                    failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(operation, failure);
-                    throw failure;
+                    throw GiveUp(request, failure, baseUri);
                 }
 
                 TimeSpan delay = RetryPolicy.Delay(counted, _settings.BaseRetryDelay, _settings.MaxRetryDelay, retryAfter);
@@ -249,6 +237,29 @@ namespace CdnTasks.Api
             }
         }
 
+        /// <summary>A failure the request gives up on: which request it was, and whether the service may have processed it.</summary>
+        private static CdnApiException GiveUp(CdnRequest request, CdnApiException failure, Uri baseUri)
+        {
+            failure.Target = request.DescribeTarget(baseUri);
+            failure.MayHaveBeenProcessed = RetryPolicy.MayHaveBeenProcessed(request.Operation, failure);
+            return failure;
+        }
+
+        /// <summary>
+        /// Whether the service asked to wait (Retry-After) longer than the maximum retry delay: then retrying earlier
+        /// than it asked would only be throttled again, so the request is not retried (and the log says why).
+        /// </summary>
+        private bool AsksLongerThanMaxRetryDelay(CdnRequest request, TimeSpan? retryAfter)
+        {
+            if (!(retryAfter > _settings.MaxRetryDelay))
+            {
+                return false;
+            }
+
+            _log.Verbose($"Not retrying {request.Operation.Method} {request.Path}: the service asked to wait {retryAfter.Value.TotalSeconds:0} s (Retry-After), more than the maximum retry delay of {_settings.MaxRetryDelay.TotalSeconds:0} s (CDNTASKS_MAX_RETRY_DELAY_SEC).");
+            return true;
+        }
+
         /// <summary>
         /// After a 429: waits for the retry (the limiter holds the API for Retry-After and paces at the adaptive rate;
         /// without a limiter, Retry-After or the backoff) and returns true, or returns false when the request has been
@@ -257,9 +268,8 @@ namespace CdnTasks.Api
         private async Task<bool> WaitAfterThrottleAsync(CdnRequest request, CdnApiException failure, TimeSpan? retryAfter, RateLimiter limiter, Stopwatch throttled, int attempt, CancellationToken cancellationToken)
         {
             CdnOperation operation = request.Operation;
-            if (retryAfter.HasValue && retryAfter.Value > _settings.MaxRetryDelay)
+            if (AsksLongerThanMaxRetryDelay(request, retryAfter))
             {
-                _log.Verbose($"Not retrying {operation.Method} {request.Path}: the service asked to wait {retryAfter.Value.TotalSeconds:0} s (Retry-After), more than the maximum retry delay of {_settings.MaxRetryDelay.TotalSeconds:0} s (CDNTASKS_MAX_RETRY_DELAY_SEC).");
                 return false;
             }
 

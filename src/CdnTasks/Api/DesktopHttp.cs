@@ -117,14 +117,8 @@ namespace CdnTasks.Api
             {
                 return await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (TryNormalize(ex, out Exception normalized))
             {
-                Exception normalized = Normalize(ex);
-                if (normalized == ex)
-                {
-                    throw;
-                }
-
                 throw normalized;
             }
         }
@@ -147,17 +141,18 @@ namespace CdnTasks.Api
                 {
                     throw new OperationCanceledException("The response was abandoned when the request was cancelled or timed out.", ex, cancellationToken);
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (TryNormalize(ex, out Exception normalized))
                 {
-                    Exception normalized = Normalize(ex);
-                    if (normalized == ex)
-                    {
-                        throw;
-                    }
-
                     throw normalized;
                 }
             }
+        }
+
+        /// <summary>Whether <see cref="Normalize"/> rewrites <paramref name="failure"/>; anything it leaves as is is not caught, so it keeps its stack.</summary>
+        private static bool TryNormalize(Exception failure, out Exception normalized)
+        {
+            normalized = Normalize(failure);
+            return !ReferenceEquals(normalized, failure);
         }
 
         /// <summary>
