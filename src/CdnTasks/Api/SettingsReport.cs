@@ -42,24 +42,16 @@ namespace CdnTasks.Api
         /// <summary>Gets the IAM endpoint used for domain-id discovery.</summary>
         public Uri IamEndpoint { get; private set; }
 
-        /// <summary>Merges the named layers (highest precedence first) and records where each value came from.</summary>
-        /// <param name="layers">Pairs of source name (see <see cref="SettingSources"/>) and layer.</param>
+        /// <summary>Merges the layers (highest precedence first) and records where each value came from (each layer's Source).</summary>
+        /// <param name="layers">The layers; a null one is skipped.</param>
         /// <param name="getVariable">Reads an environment variable.</param>
         /// <exception cref="ArgumentException">The merged settings are not usable.</exception>
-        public static SettingsReport Explain(IReadOnlyList<KeyValuePair<string, CdnSettingsLayer>> layers, Func<string, string> getVariable)
+        public static SettingsReport Explain(IReadOnlyList<CdnSettingsLayer> layers, Func<string, string> getVariable)
         {
-            foreach (KeyValuePair<string, CdnSettingsLayer> layer in layers)
-            {
-                if (layer.Value != null)
-                {
-                    layer.Value.Source = layer.Key;
-                }
-            }
-
-            CdnSettings settings = CdnSettings.Resolve(layers.Select(l => l.Value), getVariable);
+            CdnSettings settings = CdnSettings.Resolve(layers, getVariable);
             var report = new SettingsReport(settings);
             string SourceOf(Func<CdnSettingsLayer, bool> isSet) =>
-                layers.Where(l => l.Value != null && isSet(l.Value)).Select(l => l.Key).FirstOrDefault();
+                layers.Where(l => l != null && isSet(l)).Select(l => l.Source ?? SettingSources.Parameter).FirstOrDefault();
 
             report.Sources["Region"] = SourceOf(l => !string.IsNullOrWhiteSpace(l.Region)) ?? SettingSources.Default;
             report.Sources["TimeoutSec"] = SourceOf(l => l.TimeoutSec.HasValue) ?? SettingSources.Default;

@@ -173,7 +173,7 @@ namespace CdnTasks.Commands
             {
                 var parameters = new CdnSettingsLayer { Source = SettingSources.Parameter, Region = Region, Endpoint = Endpoint };
                 return CdnSettings.Resolve(
-                    new[] { parameters, SessionSettings.Current, CdnSettingsLayer.FromEnvironment(GetVariable) },
+                    new[] { parameters, CdnSession.Current.Settings, CdnSettingsLayer.FromEnvironment(GetVariable) },
                     GetVariable);
             }
             catch (ArgumentException ex)

@@ -29,7 +29,7 @@ namespace CdnTasks.Commands
         /// <summary>Gets or sets the session default credential, or null.</summary>
         public CdnCredential Credential { get; set; }
 
-        /// <summary>Gets or sets the session configuration layer.</summary>
-        public CdnSettingsLayer Settings { get; set; } = new CdnSettingsLayer();
+        /// <summary>Gets or sets the session configuration layer (its Source is Session: see <see cref="SessionSettings.Copy"/>).</summary>
+        public CdnSettingsLayer Settings { get; set; } = new CdnSettingsLayer { Source = SettingSources.Session };
     }
 }

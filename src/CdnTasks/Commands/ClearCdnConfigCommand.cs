@@ -23,7 +23,7 @@ namespace CdnTasks.Commands
         {
             if (Name == null || Name.Length == 0)
             {
-                CdnSession.Current.Settings = new CdnSettingsLayer();
+                CdnSession.Current.Settings = new CdnSettingsLayer { Source = SettingSources.Session };
                 WriteVerbose("Every session setting was cleared.");
                 return;
             }

@@ -12,17 +12,6 @@ namespace CdnTasks.Commands
     /// <summary>Helpers shared by the *-CdnConfig cmdlets.</summary>
     internal static class SessionSettings
     {
-        /// <summary>Gets the session layer of this runspace (Set-CdnConfig), marked as the Session source.</summary>
-        public static CdnSettingsLayer Current
-        {
-            get
-            {
-                CdnSettingsLayer layer = CdnSession.Current.Settings ?? new CdnSettingsLayer();
-                layer.Source = SettingSources.Session;
-                return layer;
-            }
-        }
-
         /// <summary>Copies a layer (the session layer is replaced, never changed in place, so running commands keep theirs).</summary>
         public static CdnSettingsLayer Copy(CdnSettingsLayer layer) => new CdnSettingsLayer
         {
@@ -70,15 +59,15 @@ namespace CdnTasks.Commands
         /// <summary>Builds Get-CdnConfig's report; a terminating error on the cmdlet when the configuration is unusable.</summary>
         public static CdnConfigInfo Report(PSCmdlet cmdlet, string region, string endpoint)
         {
-            var layers = new List<KeyValuePair<string, CdnSettingsLayer>>
+            var layers = new List<CdnSettingsLayer>
             {
-                new KeyValuePair<string, CdnSettingsLayer>(SettingSources.Parameter, new CdnSettingsLayer { Region = region, Endpoint = endpoint }),
-                new KeyValuePair<string, CdnSettingsLayer>(SettingSources.Session, Current),
+                new CdnSettingsLayer { Source = SettingSources.Parameter, Region = region, Endpoint = endpoint },
+                CdnSession.Current.Settings,
             };
             SettingsReport report = null;
             try
             {
-                layers.Add(new KeyValuePair<string, CdnSettingsLayer>(SettingSources.Environment, CdnSettingsLayer.FromEnvironment(CdnCmdlet.GetVariable)));
+                layers.Add(CdnSettingsLayer.FromEnvironment(CdnCmdlet.GetVariable));
                 report = SettingsReport.Explain(layers, CdnCmdlet.GetVariable);
             }
             catch (ArgumentException ex)

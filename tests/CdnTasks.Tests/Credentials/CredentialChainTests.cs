@@ -165,14 +165,18 @@ namespace CdnTasks.Tests.Credentials
     /// <summary>Tests for <see cref="SettingsReport"/>: precedence parameter &gt; session &gt; environment &gt; default, with sources.</summary>
     public class SettingsReportTests
     {
-        private static KeyValuePair<string, CdnSettingsLayer> L(string name, CdnSettingsLayer layer) => new KeyValuePair<string, CdnSettingsLayer>(name, layer);
+        private static CdnSettingsLayer L(string source, CdnSettingsLayer layer)
+        {
+            layer.Source = source;
+            return layer;
+        }
 
         /// <summary>Each setting comes from the first layer that sets it, and the source says which.</summary>
         [Fact]
         public void ReportsPrecedenceAndSources()
         {
             Func<string, string> env = Env(("CDNTASKS_REGION", "eu-west-101"), ("CDNTASKS_MAX_RETRY", "7"), ("CDNTASKS_TIMEOUT_SEC", "9"), ("CDNTASKS_RATE_LIMIT", "off"));
-            var layers = new List<KeyValuePair<string, CdnSettingsLayer>>
+            var layers = new List<CdnSettingsLayer>
             {
                 L(SettingSources.Parameter, new CdnSettingsLayer { Region = "cn-north-1" }),
                 L(SettingSources.Session, new CdnSettingsLayer { Region = "ap-southeast-1", TimeoutSec = 30, Proxy = "http://proxy:3128" }),
@@ -215,7 +219,7 @@ namespace CdnTasks.Tests.Credentials
         public void TheReportedEndpointIsTheOneRequestsUse()
         {
             Func<string, string> env = Env(("CDNTASKS_ENDPOINT", "http://127.0.0.1:5080"));
-            var layers = new List<KeyValuePair<string, CdnSettingsLayer>>
+            var layers = new List<CdnSettingsLayer>
             {
                 L(SettingSources.Parameter, new CdnSettingsLayer()),
                 L(SettingSources.Session, new CdnSettingsLayer { Region = "ap-southeast-1" }),
@@ -223,7 +227,7 @@ namespace CdnTasks.Tests.Credentials
             };
 
             SettingsReport report = SettingsReport.Explain(layers, env);
-            CdnSettings used = CdnSettings.Resolve(layers.Select(l => l.Value), env);
+            CdnSettings used = CdnSettings.Resolve(layers, env);
 
             Assert.Equal(used.Endpoints, report.Settings.Endpoints);
             Assert.Equal(new Uri("http://127.0.0.1:5080"), Assert.Single(report.Settings.Endpoints));
