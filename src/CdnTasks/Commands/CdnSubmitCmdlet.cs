@@ -486,7 +486,7 @@ namespace CdnTasks.Commands
             }
 
             // When it was accepted by this machine's clock (the service's creation time is not in the answer).
-            return new TaskWaiter.Item(id, outcome.AnsweredAtUtc, exactTime: false, batch.FileType);
+            return new TaskWaiter.Item(id, outcome.AnsweredAtUtc, batch.FileType);
         }
 
         /// <summary>

@@ -524,22 +524,18 @@ namespace CdnTasks.Commands
         internal readonly struct Item
         {
             /// <param name="taskId">The task id.</param>
-            /// <param name="createdUtc">When it was created (UTC), or null when not known.</param>
-            /// <param name="exactTime">True when <paramref name="createdUtc"/> is the service's own creation time; false for this machine's clock.</param>
+            /// <param name="createdUtc">When it was created (UTC, by this machine's clock or as given), or null when not known.</param>
             /// <param name="fileType">file or directory (the service's words, or the module's), or null when not known.</param>
-            public Item(long taskId, DateTime? createdUtc, bool exactTime, string fileType)
+            public Item(long taskId, DateTime? createdUtc, string fileType)
             {
                 TaskId = taskId;
                 CreatedUtc = createdUtc;
-                ExactTime = exactTime;
                 FileType = Normalize.FileType.ToService(fileType);
             }
 
             public long TaskId { get; }
 
             public DateTime? CreatedUtc { get; }
-
-            public bool ExactTime { get; }
 
             public string FileType { get; }
         }
@@ -613,10 +609,11 @@ namespace CdnTasks.Commands
             public void Learn(Item item)
             {
                 FileType = FileType ?? item.FileType;
-                if (item.CreatedUtc.HasValue && (!CreatedUtc.HasValue || (item.ExactTime && Margin != ServiceTimeMargin)))
+                if (item.CreatedUtc.HasValue && !CreatedUtc.HasValue)
                 {
+                    // Not the service's own time: only Seen makes the time exact.
                     CreatedUtc = DateTime.SpecifyKind(item.CreatedUtc.Value, DateTimeKind.Utc);
-                    Margin = item.ExactTime ? ServiceTimeMargin : LocalTimeMargin;
+                    Margin = LocalTimeMargin;
                 }
             }
 

@@ -72,7 +72,7 @@ namespace CdnTasks.Commands
             bool one = TaskId.Length == 1;
             foreach (long id in TaskId)
             {
-                _tasks.Add(new TaskWaiter.Item(id, one ? CreateTimeUtc : null, exactTime: false, one ? FileType : null));
+                _tasks.Add(new TaskWaiter.Item(id, one ? CreateTimeUtc : null, one ? FileType : null));
             }
 
             CreateTimeUtc = null;
