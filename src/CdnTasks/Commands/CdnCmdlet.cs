@@ -23,7 +23,8 @@ namespace CdnTasks.Commands
     /// </summary>
     public abstract class CdnCmdlet : PSCmdlet, IDisposable
     {
-        private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+        /// <summary>How often a running command updates its progress bar.</summary>
+        private protected static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private readonly CommandLog _log = new CommandLog();
         private CdnClient _client;
@@ -411,7 +412,7 @@ namespace CdnTasks.Commands
                         WriteObject(page[i]);
                     }
 
-                    if (showProgress && progressClock.Elapsed >= s_progressInterval)
+                    if (showProgress && progressClock.Elapsed >= ProgressInterval)
                     {
                         progressClock.Restart();
                         progressShown = true;
@@ -609,7 +610,6 @@ namespace CdnTasks.Commands
             ThrowValidationError(ErrorIds.InvalidPaging, string.Format(CultureInfo.InvariantCulture, "-Skip {0:N0} is beyond what the service can page to: {1}.", skip, why), skip);
         }
 
-        /// <summary>Stops the command with a validation error, before any request is sent.</summary>
         /// <summary>
         /// Refuses a creation-time range before any request is sent (InvalidTimeRange): a start that is not before the end
         /// (TargetObject -StartTime), or bounds the service cannot hold (<see cref="TimeWindows.OutOfBounds"/>; TargetObject
@@ -632,6 +632,7 @@ namespace CdnTasks.Commands
             }
         }
 
+        /// <summary>Stops the command with a validation error, before any request is sent.</summary>
         internal void ThrowValidationError(string errorId, string message, object target, ErrorCategory category = ErrorCategory.InvalidArgument)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, category, target));

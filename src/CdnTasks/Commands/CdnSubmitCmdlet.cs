@@ -418,7 +418,7 @@ namespace CdnTasks.Commands
                             created.Add(task.Value);
                         }
 
-                        if (plan.Batches.Count > 1 && progressClock.Elapsed >= TimeSpan.FromMilliseconds(250))
+                        if (plan.Batches.Count > 1 && progressClock.Elapsed >= ProgressInterval)
                         {
                             progressClock.Restart();
                             progressShown = true;
