@@ -347,6 +347,15 @@ Describe 'Issue 13: where requests go (one precedence rule, docs/about_CdnTasks.
         @($runWarnings | Where-Object { "$_" -like '*does not change where requests go*' }).Count | Should -Be 1
     }
 
+    It 'Set-CdnConfig -Region -PassThru under CDNTASKS_ENDPOINT warns once (it warned twice), and its report shows the endpoint in force' {
+        $env:CDNTASKS_ENDPOINT = $emu.Url
+        $config = Set-CdnConfig -Region ap-southeast-1 -PassThru -WarningVariable setWarnings -WarningAction SilentlyContinue
+        @($setWarnings).Count | Should -Be 1
+        "$($setWarnings[0])" | Should -BeLike 'Set-CdnConfig -Region ap-southeast-1 does not change where requests go: CDNTASKS_ENDPOINT is set*'
+        $config.Endpoint | Should -Be @($emu.Url)
+        $config.EndpointSource | Should -Be 'Environment (CDNTASKS_ENDPOINT)'
+    }
+
     It '-Region on one command does not send it elsewhere either (and says so)' {
         Set-CdnConfig -Endpoint $emu.Url
         @(Get-CdnUrlTask -First 1 -Region eu-west-101 -WarningVariable w -WarningAction SilentlyContinue).Count | Should -Be 1

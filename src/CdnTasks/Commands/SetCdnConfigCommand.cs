@@ -164,15 +164,15 @@ namespace CdnTasks.Commands
             CdnSession.Current.Settings = next;
             WriteVerbose("Session configuration updated (this runspace only, in memory): " + SessionSettings.Describe(next) + ".");
 
-            // Say now when a new region is moot because an explicit endpoint is in force (session or environment).
-            if (Bound(nameof(Region)) || Bound(nameof(Endpoint)))
-            {
-                WarnAboutIgnoredRegion(next);
-            }
-
+            // Say now when a new region is moot because an explicit endpoint is in force (session or environment); the
+            // -PassThru report resolves the same layers and says it itself.
             if (PassThru)
             {
                 WriteObject(SessionSettings.Report(this, null, null));
+            }
+            else if (Bound(nameof(Region)) || Bound(nameof(Endpoint)))
+            {
+                WarnAboutIgnoredRegion(next);
             }
         }
 
